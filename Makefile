@@ -1,0 +1,35 @@
+# The two commands of the quick start: `make nightly` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+export DBT_PROFILES_DIR := $(CURDIR)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+.PHONY: install nightly build test lint validate docs clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## The nightly job: build into a fresh file and publish it only when the build succeeds.
+nightly: install
+	$(BIN)/python -m budget_warehouse.nightly
+
+## Every test: dbt builds on real DuckDB files, golden figures, lint.
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/sqlfluff lint models macros tests
+	$(BIN)/ruff check budget_warehouse tests
+	$(BIN)/ruff format --check budget_warehouse tests
+	$(BIN)/mypy budget_warehouse
+
+clean:
+	rm -rf target logs dbt_packages

@@ -1,0 +1,21 @@
+"""Where the published warehouse file lives, and where a build writes before it is published."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_WAREHOUSE = PROJECT_DIR / "warehouse" / "budget_warehouse.duckdb"
+
+
+def published_path() -> Path:
+    """The file BI tools open: BUDGET_WAREHOUSE_PATH, or warehouse/budget_warehouse.duckdb."""
+    configured = os.environ.get("BUDGET_WAREHOUSE_PATH")
+    path = Path(configured) if configured else DEFAULT_WAREHOUSE
+    return path if path.is_absolute() else PROJECT_DIR / path
+
+
+def build_path(published: Path) -> Path:
+    """A sibling of the published file: same filesystem, so publishing is an atomic rename."""
+    return published.with_name(published.name + ".building")

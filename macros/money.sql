@@ -1,0 +1,47 @@
+{#- Money is exact: every amount is DECIMAL, never double. -#}
+
+{% macro money_type() -%}decimal(20, 6){%- endmacro %}
+
+{#- An amount in 万元 from a printed amount and its unit (元 / 万元 / 亿元); null for any other unit. -#}
+{% macro to_wan_yuan(amount, unit) -%}
+    cast(
+        case {{ unit }}
+            when '万元' then ({{ amount }})
+            when '元' then {{ amount }} * cast(0.0001 as decimal(5, 4))
+            when '亿元' then {{ amount }} * 10000
+        end as {{ money_type() }}
+    )
+{%- endmacro %}
+
+{#-
+    An exact ratio as DECIMAL(38, 12), null (not inf or NaN) when the denominator is zero or missing.
+    DuckDB divides decimals in DOUBLE, so both sides are scaled to whole numbers (inputs carry at most
+    6 decimals) and divided as integers; the 13th decimal onward is cut, far below any printed precision.
+-#}
+{% macro safe_ratio(numerator, denominator) -%}
+    case
+        when ({{ denominator }}) is not null and ({{ denominator }}) != 0 then
+            cast(
+                cast(
+                    (cast(({{ numerator }}) * 1000000 as hugeint) * cast(1000000000000 as hugeint))
+                    // cast(({{ denominator }}) * 1000000 as hugeint)
+                    as decimal(38, 0)
+                ) * cast(0.000000000001 as decimal(13, 12))
+                as decimal(38, 12)
+            )
+    end
+{%- endmacro %}
+
+{#- The same ratio in percent, as disclosures print shares and rates (78.13, not 0.7813). -#}
+{% macro safe_percent(numerator, denominator) -%}
+    cast({{ safe_ratio(numerator, denominator) }} * 100 as decimal(38, 10))
+{%- endmacro %}
+
+{#- Joins the non-null reasons into one; null when there is none (the row is accepted). -#}
+{% macro rejection_reason(checks) -%}
+    nullif(concat_ws('; ',
+        {%- for condition, reason in checks %}
+        case when {{ condition }} then {{ reason }} end{{ "," if not loop.last }}
+        {%- endfor %}
+    ), '')
+{%- endmacro %}

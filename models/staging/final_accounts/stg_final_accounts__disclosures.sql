@@ -1,0 +1,43 @@
+with
+
+source as (
+    select * from {{ raw_relation('raw_disclosures') }}
+),
+
+renamed as (
+    select
+        source_file,
+        source_line,
+        trim(cast(disclosure_id as varchar)) as disclosure_id,
+        trim(cast(department_name as varchar)) as department_name,
+        trim(cast(region as varchar)) as region,
+        try_cast(fiscal_year as integer) as fiscal_year,
+        trim(cast(amount_unit as varchar)) as amount_unit,
+        try_cast(published_on as date) as published_on,
+        trim(cast(source_document as varchar)) as source_document,
+        trim(cast(note as varchar)) as note,
+        cast(fiscal_year as varchar) as fiscal_year_text
+    from source
+),
+
+validated as (
+    select
+        * exclude (fiscal_year_text),
+        {{ rejection_reason([
+            ("disclosure_id is null or disclosure_id = ''", "'disclosure_id is empty'"),
+            ("count(*) over (partition by disclosure_id) > 1", "'disclosure_id is listed more than once'"),
+            ("department_name is null", "'department_name is empty'"),
+            ("fiscal_year is null", "'fiscal_year is not a year: ' || coalesce(fiscal_year_text, '(empty)')"),
+            ("amount_unit is null or amount_unit not in ('万元', '元')", "'amount_unit must be 万元 or 元, not ' || coalesce(amount_unit, '(empty)')"),
+        ]) }} as rejection_reason
+    from renamed
+),
+
+final as (
+    select
+        *,
+        rejection_reason is null as is_accepted
+    from validated
+)
+
+select * from final

@@ -1,0 +1,75 @@
+with
+
+source as (
+    select * from {{ raw_relation('raw_economic_lines') }}
+),
+
+disclosures as (
+    select disclosure_id from {{ ref('stg_final_accounts__disclosures') }}
+    where is_accepted
+),
+
+measures as (
+    select measure from {{ ref('ref_measures') }}
+),
+
+renamed as (
+    select
+        source.source_file,
+        source.source_line,
+        trim(cast(source.disclosure_id as varchar)) as disclosure_id,
+        upper(trim(cast(source.table_code as varchar))) as table_code,
+        trim(cast(source.economic_code as varchar)) as economic_code,
+        trim(cast(source.economic_name as varchar)) as economic_name_printed,
+        trim(cast(source.cost_group_printed as varchar)) as cost_group_printed,
+        trim(cast(source.measure as varchar)) as measure,
+        trim(cast(source.amount as varchar)) as amount_printed,
+        try_cast(trim(cast(source.amount as varchar)) as {{ money_type() }}) as amount,
+        trim(cast(source.unit as varchar)) as unit,
+        trim(cast(source.source_section as varchar)) as source_section,
+        trim(cast(source.source_quote as varchar)) as source_quote,
+        trim(cast(source.transcription_note as varchar)) as transcription_note
+    from source
+),
+
+validated as (
+    select
+        renamed.*,
+        {{ rejection_reason([
+            ("disclosures.disclosure_id is null", "'unknown disclosure_id ' || coalesce(renamed.disclosure_id, '(empty)')"),
+            ("coalesce(renamed.table_code, '') != 'T6'", "'table_code must be T6, not ' || coalesce(renamed.table_code, '(empty)')"),
+            ("not " ~ is_economic_code('renamed.economic_code'), "'economic_code must be 3 or 5 digits, not ' || coalesce(renamed.economic_code, '(empty)')"),
+            ("measures.measure is null", "'unknown measure ' || coalesce(renamed.measure, '(empty)')"),
+            ("renamed.amount is null", "'amount is not a number: ' || coalesce(renamed.amount_printed, '(empty)')"),
+            ("renamed.unit is null or renamed.unit not in ('万元', '元')", "'unit must be 万元 or 元, not ' || coalesce(renamed.unit, '(empty)')"),
+        ]) }} as rejection_reason
+    from renamed
+    left join disclosures on renamed.disclosure_id = disclosures.disclosure_id
+    left join measures on renamed.measure = measures.measure
+),
+
+final as (
+    select
+        source_file,
+        source_line,
+        disclosure_id,
+        table_code,
+        economic_code,
+        left(economic_code, 3) as economic_class_code,
+        case length(economic_code) when 3 then '类' when 5 then '款' end as economic_level,
+        economic_name_printed,
+        cost_group_printed,
+        measure,
+        amount_printed,
+        amount,
+        unit,
+        {{ to_wan_yuan('amount', 'unit') }} as amount_wan_yuan,
+        source_section,
+        source_quote,
+        transcription_note,
+        rejection_reason,
+        rejection_reason is null as is_accepted
+    from validated
+)
+
+select * from final

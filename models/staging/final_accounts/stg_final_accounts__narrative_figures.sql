@@ -1,0 +1,68 @@
+with
+
+source as (
+    select * from {{ raw_relation('raw_narrative_figures') }}
+),
+
+disclosures as (
+    select disclosure_id from {{ ref('stg_final_accounts__disclosures') }}
+    where is_accepted
+),
+
+renamed as (
+    select
+        source.source_file,
+        source.source_line,
+        trim(cast(source.disclosure_id as varchar)) as disclosure_id,
+        trim(cast(source.figure_id as varchar)) as figure_id,
+        trim(cast(source.section as varchar)) as section,
+        trim(cast(source.subject_type as varchar)) as subject_type,
+        trim(cast(source.subject_code as varchar)) as subject_code,
+        trim(cast(source.subject_name as varchar)) as subject_name,
+        trim(cast(source.metric as varchar)) as metric,
+        trim(cast(source.value as varchar)) as value_printed,
+        try_cast(trim(cast(source.value as varchar)) as decimal(24, 6)) as value,
+        trim(cast(source.unit as varchar)) as unit,
+        trim(cast(source.denominator as varchar)) as denominator,
+        try_cast(source.comparison_year as integer) as comparison_year,
+        trim(cast(source.direction_word as varchar)) as direction_word,
+        coalesce(try_cast(source.list_is_open as boolean), false) as list_is_open,
+        trim(cast(source.source_quote as varchar)) as source_quote,
+        trim(cast(source.transcription_note as varchar)) as transcription_note
+    from source
+),
+
+validated as (
+    select
+        renamed.*,
+        -- the number of decimals printed: a stated share is compared at that precision
+        coalesce(length(regexp_extract(renamed.value_printed, '\.([0-9]+)$', 1)), 0) as value_decimals,
+        {{ rejection_reason([
+            ("disclosures.disclosure_id is null", "'unknown disclosure_id ' || coalesce(renamed.disclosure_id, '(empty)')"),
+            ("renamed.figure_id is null", "'figure_id is empty'"),
+            ("count(*) over (partition by renamed.disclosure_id, renamed.figure_id) > 1", "'figure_id ' || renamed.figure_id || ' is used more than once'"),
+            ("coalesce(renamed.subject_type, '') not in ('total', 'function', 'economic', 'three_public', 'project', 'item', 'count')", "'unknown subject_type ' || coalesce(renamed.subject_type, '(empty)')"),
+            ("renamed.subject_code is null", "'subject_code is empty'"),
+            ("coalesce(renamed.metric, '') not in ('amount', 'share_pct', 'change_amount', 'change_pct', 'completion_pct', 'count', 'ratio', 'score', 'points')", "'unknown metric ' || coalesce(renamed.metric, '(empty)')"),
+            ("renamed.value is null", "'value is not a number: ' || coalesce(renamed.value_printed, '(empty)')"),
+        ]) }} as rejection_reason
+    from renamed
+    left join disclosures on renamed.disclosure_id = disclosures.disclosure_id
+),
+
+final as (
+    select
+        * exclude (rejection_reason),
+        case when unit in ('万元', '元', '亿元') then {{ to_wan_yuan('value', 'unit') }} end as value_wan_yuan,
+        -- changes are printed as a magnitude and a word (减少 7.20 万元, 下降 100%): give them a sign
+        case
+            when metric in ('change_amount', 'change_pct') and direction_word in ('减少', '下降', '降低')
+                then -abs(value)
+            else value
+        end as signed_value,
+        rejection_reason,
+        rejection_reason is null as is_accepted
+    from validated
+)
+
+select * from final

@@ -1,0 +1,51 @@
+with
+
+source as (
+    select * from {{ raw_relation('raw_self_evaluation_items') }}
+),
+
+disclosures as (
+    select disclosure_id from {{ ref('stg_final_accounts__disclosures') }}
+    where is_accepted
+),
+
+renamed as (
+    select
+        source.source_file,
+        source.source_line,
+        trim(cast(source.disclosure_id as varchar)) as disclosure_id,
+        try_cast(source.item_no as integer) as item_no,
+        trim(cast(source.dimension as varchar)) as dimension,
+        trim(cast(source.item_name as varchar)) as item_name,
+        trim(cast(source.points as varchar)) as points_printed,
+        trim(cast(source.score as varchar)) as score_printed,
+        try_cast(trim(cast(source.points as varchar)) as decimal(10, 2)) as points,
+        try_cast(trim(cast(source.score as varchar)) as decimal(10, 2)) as score,
+        trim(cast(source.criterion_text as varchar)) as criterion_text,
+        trim(cast(source.source_section as varchar)) as source_section
+    from source
+),
+
+validated as (
+    select
+        renamed.*,
+        {{ rejection_reason([
+            ("disclosures.disclosure_id is null", "'unknown disclosure_id ' || coalesce(renamed.disclosure_id, '(empty)')"),
+            ("renamed.item_no is null", "'item_no is not a whole number'"),
+            ("count(*) over (partition by renamed.disclosure_id, renamed.item_no) > 1", "'item_no ' || renamed.item_no || ' is listed more than once'"),
+            ("renamed.points_printed is not null and renamed.points is null", "'points is not a number: ' || renamed.points_printed"),
+            ("renamed.score_printed is not null and renamed.score is null", "'score is not a number: ' || renamed.score_printed"),
+        ]) }} as rejection_reason
+    from renamed
+    left join disclosures on renamed.disclosure_id = disclosures.disclosure_id
+),
+
+final as (
+    select
+        * exclude (points_printed, score_printed, rejection_reason),
+        rejection_reason,
+        rejection_reason is null as is_accepted
+    from validated
+)
+
+select * from final

@@ -1,0 +1,59 @@
+with
+
+source as (
+    select * from {{ raw_relation('raw_three_public_expenses') }}
+),
+
+disclosures as (
+    select disclosure_id from {{ ref('stg_final_accounts__disclosures') }}
+    where is_accepted
+),
+
+items as (
+    select item_code from {{ ref('ref_three_public_items') }}
+),
+
+renamed as (
+    select
+        source.source_file,
+        source.source_line,
+        trim(cast(source.disclosure_id as varchar)) as disclosure_id,
+        upper(trim(cast(source.table_code as varchar))) as table_code,
+        trim(cast(source.item_code as varchar)) as item_code,
+        trim(cast(source.item_name as varchar)) as item_name_printed,
+        trim(cast(source.measure as varchar)) as measure,
+        trim(cast(source.amount as varchar)) as amount_printed,
+        try_cast(trim(cast(source.amount as varchar)) as {{ money_type() }}) as amount,
+        trim(cast(source.unit as varchar)) as unit,
+        trim(cast(source.source_section as varchar)) as source_section,
+        trim(cast(source.source_quote as varchar)) as source_quote,
+        trim(cast(source.transcription_note as varchar)) as transcription_note
+    from source
+),
+
+validated as (
+    select
+        renamed.*,
+        {{ rejection_reason([
+            ("disclosures.disclosure_id is null", "'unknown disclosure_id ' || coalesce(renamed.disclosure_id, '(empty)')"),
+            ("coalesce(renamed.table_code, '') != 'T7'", "'table_code must be T7, not ' || coalesce(renamed.table_code, '(empty)')"),
+            ("items.item_code is null", "'unknown 三公 item_code ' || coalesce(renamed.item_code, '(empty)')"),
+            ("coalesce(renamed.measure, '') not in ('budget_full_year', 'budget_initial', 'actual_total')", "'measure must be budget_full_year, budget_initial or actual_total, not ' || coalesce(renamed.measure, '(empty)')"),
+            ("renamed.amount is null", "'amount is not a number: ' || coalesce(renamed.amount_printed, '(empty)')"),
+            ("renamed.unit is null or renamed.unit not in ('万元', '元')", "'unit must be 万元 or 元, not ' || coalesce(renamed.unit, '(empty)')"),
+        ]) }} as rejection_reason
+    from renamed
+    left join disclosures on renamed.disclosure_id = disclosures.disclosure_id
+    left join items on renamed.item_code = items.item_code
+),
+
+final as (
+    select
+        * exclude (rejection_reason),
+        {{ to_wan_yuan('amount', 'unit') }} as amount_wan_yuan,
+        rejection_reason,
+        rejection_reason is null as is_accepted
+    from validated
+)
+
+select * from final
