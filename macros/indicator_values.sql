@@ -31,6 +31,7 @@
 
 {% macro indicator_operator(text) -%}
     case
+        when {{ indicator_number_count(text) }} = 0 then null
         when {{ indicator_is_date(text) }} and regexp_matches({{ indicator_compact(text) }}, '(之前|以前|前)$') then '≤'
         when {{ indicator_is_date(text) }} then '='
         when regexp_matches({{ indicator_compact(text) }}, '^(≥|>=|不低于|不少于|达到|至少)') then '≥'

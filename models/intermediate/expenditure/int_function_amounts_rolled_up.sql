@@ -58,7 +58,10 @@ kuan as (
         stated.source_sections,
         children.rolled_up_amount,
         coalesce(children.child_count, 0) as child_count
-    from (select * from stated where length(function_code) = 5) as stated
+    from (
+        select * from stated
+        where length(function_code) = 5
+    ) as stated
     full outer join kuan_from_children as children
         on
             stated.disclosure_id = children.disclosure_id
@@ -93,7 +96,10 @@ lei as (
         stated.source_sections,
         children.rolled_up_amount,
         coalesce(children.child_count, 0) as child_count
-    from (select * from stated where length(function_code) = 3) as stated
+    from (
+        select * from stated
+        where length(function_code) = 3
+    ) as stated
     full outer join lei_from_children as children
         on
             stated.disclosure_id = children.disclosure_id

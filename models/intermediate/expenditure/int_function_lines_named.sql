@@ -27,12 +27,12 @@ named as (
         disclosures.fiscal_year,
         reference_codes.function_name as reference_name,
         reference_codes.function_code is not null as is_in_reference,
-        exists (
+        exists(
             select 1
             from aliases
             where
                 aliases.function_code = lines.function_code
-                and aliases.alias = lines.function_name_printed
+                and aliases.alias_name = lines.function_name_printed
         ) as is_known_alias
     from lines
     inner join disclosures on lines.disclosure_id = disclosures.disclosure_id

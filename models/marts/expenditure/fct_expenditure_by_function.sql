@@ -46,11 +46,11 @@ pivoted as (
         any_value(function_level) as function_level,
         any_value(parent_code) as parent_code,
         {%- for measure, column in measures.items() %}
-        cast(max(case when measure = '{{ measure }}' then amount end) as {{ money_type() }}) as {{ column }}_amount,
-        cast(max(case when measure = '{{ measure }}' then stated_amount end) as {{ money_type() }})
-            as stated_{{ column }}_amount,
-        cast(max(case when measure = '{{ measure }}' then rolled_up_amount end) as {{ money_type() }})
-            as rolled_up_{{ column }}_amount,
+            cast(max(case when measure = '{{ measure }}' then amount end) as {{ money_type() }}) as {{ column }}_amount,
+            cast(max(case when measure = '{{ measure }}' then stated_amount end) as {{ money_type() }})
+                as stated_{{ column }}_amount,
+            cast(max(case when measure = '{{ measure }}' then rolled_up_amount end) as {{ money_type() }})
+                as rolled_up_{{ column }}_amount,
         {%- endfor %}
         bool_or(has_conflicting_statements) as has_conflicting_statements,
         string_agg(distinct source_sections, '; ') as source_sections
@@ -75,9 +75,9 @@ final as (
             case when reference_codes.function_code is null then 'code_not_in_reference' else 'not_printed' end
         ) as name_match_status,
         {%- for column in measures.values() %}
-        pivoted.{{ column }}_amount,
-        pivoted.stated_{{ column }}_amount,
-        pivoted.rolled_up_{{ column }}_amount,
+            pivoted.{{ column }}_amount,
+            pivoted.stated_{{ column }}_amount,
+            pivoted.rolled_up_{{ column }}_amount,
         {%- endfor %}
         pivoted.has_conflicting_statements,
         pivoted.source_sections

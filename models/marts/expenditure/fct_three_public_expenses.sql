@@ -20,11 +20,11 @@ per_item as (
         item_code,
         string_agg(distinct item_name_printed, ' / ' order by item_name_printed) as item_name_printed,
         {%- for measure in ['budget_full_year', 'actual_total'] %}
-        count(distinct case when measure = '{{ measure }}' then amount_wan_yuan end) as {{ measure }}_value_count,
-        case
-            when count(distinct case when measure = '{{ measure }}' then amount_wan_yuan end) = 1
-                then max(case when measure = '{{ measure }}' then amount_wan_yuan end)
-        end as {{ measure }}_amount,
+            count(distinct case when measure = '{{ measure }}' then amount_wan_yuan end) as {{ measure }}_value_count,
+            case
+                when count(distinct case when measure = '{{ measure }}' then amount_wan_yuan end) = 1
+                    then max(case when measure = '{{ measure }}' then amount_wan_yuan end)
+            end as {{ measure }}_amount,
         {%- endfor %}
         string_agg(distinct source_section, '; ' order by source_section) as source_sections
     from lines

@@ -2,22 +2,22 @@
 with
 
 {% for raw_name, staging_model in raw_files().items() %}
-{{ raw_name }}_counts as (
-    select
-        '{{ raw_name }}' as raw_file_name,
-        (select count(*) from {{ raw_relation(raw_name) }}) as raw_rows,
-        count(*) filter (where is_accepted) as accepted_rows,
-        count(*) filter (where not is_accepted) as rejected_rows
-    from {{ ref(staging_model) }}
-),
+    {{ raw_name }}_counts as (
+        select
+            '{{ raw_name }}' as raw_file_name,
+            (select count(*) from {{ raw_relation(raw_name) }}) as raw_rows,
+            count(*) filter (where is_accepted) as accepted_rows,
+            count(*) filter (where not is_accepted) as rejected_rows
+        from {{ ref(staging_model) }}
+    ),
 {% endfor %}
 
 all_files as (
     {%- for raw_name in raw_files() %}
-    select * from {{ raw_name }}_counts
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select * from {{ raw_name }}_counts
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 

@@ -21,7 +21,7 @@ renamed as (
         trim(cast(source.subject_name as varchar)) as subject_name,
         trim(cast(source.metric as varchar)) as metric,
         trim(cast(source.value as varchar)) as value_printed,
-        try_cast(trim(cast(source.value as varchar)) as decimal(24, 6)) as value,
+        try_cast(trim(cast(source.value as varchar)) as decimal(24, 6)) as figure_value,
         trim(cast(source.unit as varchar)) as unit,
         trim(cast(source.denominator as varchar)) as denominator,
         try_cast(source.comparison_year as integer) as comparison_year,
@@ -44,7 +44,7 @@ validated as (
             ("coalesce(renamed.subject_type, '') not in ('total', 'function', 'economic', 'three_public', 'project', 'item', 'count')", "'unknown subject_type ' || coalesce(renamed.subject_type, '(empty)')"),
             ("renamed.subject_code is null", "'subject_code is empty'"),
             ("coalesce(renamed.metric, '') not in ('amount', 'share_pct', 'change_amount', 'change_pct', 'completion_pct', 'count', 'ratio', 'score', 'points')", "'unknown metric ' || coalesce(renamed.metric, '(empty)')"),
-            ("renamed.value is null", "'value is not a number: ' || coalesce(renamed.value_printed, '(empty)')"),
+            ("renamed.figure_value is null", "'value is not a number: ' || coalesce(renamed.value_printed, '(empty)')"),
         ]) }} as rejection_reason
     from renamed
     left join disclosures on renamed.disclosure_id = disclosures.disclosure_id
@@ -53,12 +53,12 @@ validated as (
 final as (
     select
         * exclude (rejection_reason),
-        case when unit in ('万元', '元', '亿元') then {{ to_wan_yuan('value', 'unit') }} end as value_wan_yuan,
+        case when unit in ('万元', '元', '亿元') then {{ to_wan_yuan('figure_value', 'unit') }} end as value_wan_yuan,
         -- changes are printed as a magnitude and a word (减少 7.20 万元, 下降 100%): give them a sign
         case
             when metric in ('change_amount', 'change_pct') and direction_word in ('减少', '下降', '降低')
-                then -abs(value)
-            else value
+                then -abs(figure_value)
+            else figure_value
         end as signed_value,
         rejection_reason,
         rejection_reason is null as is_accepted

@@ -44,8 +44,9 @@ validated as (
         ]) }} as rejection_reason
     from renamed
     left join projects
-        on renamed.disclosure_id = projects.disclosure_id
-        and renamed.project_id = projects.project_id
+        on
+            renamed.disclosure_id = projects.disclosure_id
+            and renamed.project_id = projects.project_id
 ),
 
 final as (

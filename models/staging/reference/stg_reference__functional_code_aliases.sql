@@ -7,7 +7,7 @@ source as (
 final as (
     select
         trim(code) as function_code,
-        trim(alias) as alias,
+        trim(alias) as alias_name,
         trim(alias_kind) as alias_kind,
         note
     from source

@@ -1,0 +1,65 @@
+"""The nightly job publishes a complete warehouse or nothing, and never waits on BI readers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+from tests.conftest import PROJECT_DIR, run_nightly
+
+
+def test_a_second_process_reads_the_published_warehouse(sample_warehouse: Path) -> None:
+    reader = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
+            "print(c.execute('select count(*) from marts.fct_expenditure_by_function').fetchone()[0])",
+            str(sample_warehouse),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert int(reader.stdout) == 41
+    assert not Path(str(sample_warehouse) + ".building").exists()
+
+
+def test_a_failed_build_keeps_the_last_good_warehouse(tmp_path: Path, sample_warehouse: Path) -> None:
+    warehouse = tmp_path / "budget_warehouse.duckdb"
+    warehouse.write_bytes(sample_warehouse.read_bytes())
+    before = warehouse.read_bytes()
+
+    # a bulk folder with no raw files: every staging model fails to read
+    empty_folder = tmp_path / "no_raw_files"
+    empty_folder.mkdir()
+    result = run_nightly(tmp_path, warehouse, "--vars", f"{{raw_files_dir: '{empty_folder}'}}")
+
+    assert result.returncode != 0
+    assert "previous warehouse is unchanged" in result.stderr
+    assert warehouse.read_bytes() == before
+    assert not (tmp_path / "budget_warehouse.duckdb.building").exists()
+
+
+def test_a_reader_holding_the_file_does_not_block_the_nightly_build(
+    tmp_path: Path, sample_warehouse: Path
+) -> None:
+    warehouse = tmp_path / "budget_warehouse.duckdb"
+    warehouse.write_bytes(sample_warehouse.read_bytes())
+    bi_tool = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        result = run_nightly(tmp_path, warehouse)
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+        # the reader keeps the snapshot it opened, and can still query it
+        assert bi_tool.execute("select count(*) from marts.dim_disclosure").fetchone() == (1,)
+    finally:
+        bi_tool.close()
+    with duckdb.connect(str(warehouse), read_only=True) as fresh_reader:
+        assert fresh_reader.execute("select count(*) from marts.dim_disclosure").fetchone() == (1,)
+
+
+def test_profiles_live_in_the_repository() -> None:
+    assert (PROJECT_DIR / "profiles.yml").is_file()
