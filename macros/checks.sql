@@ -1,0 +1,147 @@
+{#-
+    The building blocks of the checks. Every check model (models/intermediate/checks) returns rows of:
+      disclosure_id, rule_id, subject, subject_name, provided_value, expected_value, tolerance, unit,
+      status (null: decided here from provided, expected and tolerance), severity_override (null: the
+      catalogue's), note_zh, note_en, source_sections
+    and fct_identity_checks turns them into findings.
+-#}
+
+{#- The check models whose rows make up the findings. -#}
+{% macro check_models() -%}
+    {{ return([
+        'int_checks__hierarchy',
+        'int_checks__row_identities',
+        'int_checks__balance',
+        'int_checks__economic',
+        'int_checks__three_public',
+        'int_checks__cross_table',
+        'int_checks__narrative',
+        'int_checks__calculations',
+        'int_checks__performance',
+        'int_checks__reference',
+        'int_checks__completeness',
+        'int_checks__multi_year',
+    ]) }}
+{%- endmacro %}
+
+{#- Each published cell is rounded on its own: a sum of n cells may miss its total by 0.005 x n. -#}
+{% macro rounding_envelope(cell_count) -%}
+    cast(0.005 * ({{ cell_count }}) as decimal(38, 10))
+{%- endmacro %}
+
+{#- pass when equal, rounding within the tolerance, fail outside it, insufficient_data without inputs. -#}
+{% macro amount_status(provided, expected, tolerance) -%}
+    case
+        when ({{ provided }}) is null or ({{ expected }}) is null then 'insufficient_data'
+        when ({{ provided }}) = ({{ expected }}) then 'pass'
+        when abs(({{ provided }}) - ({{ expected }})) <= coalesce({{ tolerance }}, 0) then 'rounding'
+        else 'fail'
+    end
+{%- endmacro %}
+
+{#- One unit in the last printed place: 0.01 for "78.13", 1 for "44". -#}
+{% macro printed_unit(decimals) -%}
+    cast(case {{ decimals }}
+        when 0 then 1 when 1 then 0.1 when 2 then 0.01 when 3 then 0.001 when 4 then 0.0001
+        else 0.000001
+    end as decimal(38, 10))
+{%- endmacro %}
+
+{#- The printed value is the computed one rounded to the printed precision (half a unit either side). -#}
+{% macro is_rounded_as_printed(provided, expected, decimals) -%}
+    (abs(({{ provided }}) - ({{ expected }})) * 2 <= {{ printed_unit(decimals) }})
+{%- endmacro %}
+
+{#- The printed value is the computed one cut (not rounded) at the printed precision. -#}
+{% macro is_truncated_as_printed(provided, expected, decimals) -%}
+    (
+        abs({{ provided }}) <= abs({{ expected }})
+        and abs({{ expected }}) - abs({{ provided }}) < {{ printed_unit(decimals) }}
+        and sign({{ provided }}) * sign({{ expected }}) >= 0
+    )
+{%- endmacro %}
+
+{#-
+    A percentage printed with `decimals` decimals against its exact value: pass when it is the value
+    rounded; fail (a warning: see percent_severity) when it is the value truncated; rounding when inside
+    the envelope that the rounding of its input amounts allows; fail otherwise.
+-#}
+{% macro percent_status(provided, expected, decimals, envelope) -%}
+    case
+        when ({{ provided }}) is null or ({{ expected }}) is null then 'insufficient_data'
+        when {{ is_rounded_as_printed(provided, expected, decimals) }} then 'pass'
+        when {{ is_truncated_as_printed(provided, expected, decimals) }} then 'fail'
+        when abs(({{ provided }}) - ({{ expected }})) <= coalesce({{ envelope }}, 0) then 'rounding'
+        else 'fail'
+    end
+{%- endmacro %}
+
+{% macro percent_severity(provided, expected, decimals) -%}
+    case
+        when
+            ({{ provided }}) is not null and ({{ expected }}) is not null
+            and not {{ is_rounded_as_printed(provided, expected, decimals) }}
+            and {{ is_truncated_as_printed(provided, expected, decimals) }}
+            then 'warning'
+    end
+{%- endmacro %}
+
+{% macro percent_note_zh(provided, expected, decimals) -%}
+    case
+        when
+            ({{ provided }}) is not null and ({{ expected }}) is not null
+            and not {{ is_rounded_as_printed(provided, expected, decimals) }}
+            and {{ is_truncated_as_printed(provided, expected, decimals) }}
+            then '所列百分比为截断值而非四舍五入值'
+    end
+{%- endmacro %}
+
+{% macro percent_note_en(provided, expected, decimals) -%}
+    case
+        when
+            ({{ provided }}) is not null and ({{ expected }}) is not null
+            and not {{ is_rounded_as_printed(provided, expected, decimals) }}
+            and {{ is_truncated_as_printed(provided, expected, decimals) }}
+            then 'the percentage is truncated instead of rounded'
+    end
+{%- endmacro %}
+
+{#-
+    How far a percentage x / y x 100 can move when x and y are each off by their rounding (ex, ey):
+    100 x (ex |y| + |x| ey) / y^2.
+-#}
+{% macro ratio_envelope_pct(x, y, ex, ey) -%}
+    {{ safe_ratio(
+        '100 * (' ~ ex ~ ' * abs(' ~ y ~ ') + abs(' ~ x ~ ') * ' ~ ey ~ ')',
+        '(' ~ y ~ ') * (' ~ y ~ ')'
+    ) }}
+{%- endmacro %}
+
+{#- A row for a rule that could not run on a disclosure, with the reason. -#}
+{% macro not_run_row(disclosure_id, rule_id, status, note_zh, note_en) -%}
+    select
+        {{ disclosure_id }} as disclosure_id,
+        '{{ rule_id }}' as rule_id,
+        '(all)' as subject,
+        cast(null as varchar) as subject_name,
+        cast(null as decimal(38, 10)) as provided_value,
+        cast(null as decimal(38, 10)) as expected_value,
+        cast(null as decimal(38, 10)) as tolerance,
+        cast(null as varchar) as unit,
+        '{{ status }}' as status,
+        cast(null as varchar) as severity_override,
+        {{ note_zh }} as note_zh,
+        {{ note_en }} as note_en,
+        cast(null as varchar) as source_sections
+{%- endmacro %}
+
+{#- A number as a steward reads it: no trailing zeros, at most 6 decimals. -#}
+{% macro format_number(value) -%}
+    case
+        when {{ value }} is null then '—'
+        else regexp_replace(
+            regexp_replace(cast(round({{ value }}, 6) as varchar), '(\.[0-9]*?)0+$', '\1'),
+            '\.$', ''
+        )
+    end
+{%- endmacro %}

@@ -1,0 +1,148 @@
+with
+
+catalogue as (
+    select * from {{ ref('rule_catalogue') }}
+),
+
+disclosures as (
+    select
+        disclosure_id,
+        fiscal_year
+    from {{ ref('dim_disclosure') }}
+),
+
+check_rows as (
+    {%- for model in check_models() %}
+        select * from {{ ref(model) }}
+        {%- if not loop.last %}
+            union all by name
+        {%- endif %}
+    {%- endfor %}
+),
+
+applicable as (
+    select
+        disclosures.disclosure_id,
+        catalogue.rule_id,
+        disclosures.fiscal_year between catalogue.applies_from_year
+        and coalesce(catalogue.applies_to_year, 9999) as is_applicable
+    from disclosures
+    cross join catalogue
+),
+
+rules_that_ran as (
+    select distinct
+        disclosure_id,
+        rule_id
+    from check_rows
+),
+
+-- every rule answers for every disclosure: "no finding" never means "not checked"
+not_run as (
+    select
+        applicable.disclosure_id,
+        applicable.rule_id,
+        '(all)' as subject,
+        cast(null as varchar) as subject_name,
+        cast(null as decimal(38, 10)) as provided_value,
+        cast(null as decimal(38, 10)) as expected_value,
+        cast(null as decimal(38, 10)) as tolerance,
+        cast(null as varchar) as unit,
+        case when applicable.is_applicable then 'insufficient_data' else 'not_applicable' end as status,
+        cast(null as varchar) as severity_override,
+        case
+            when applicable.is_applicable then '本公开中没有该规则所需的数据'
+            else '该规则不适用于本年度'
+        end as note_zh,
+        case
+            when applicable.is_applicable then 'the disclosure has none of the figures this rule needs'
+            else 'the rule does not apply to this fiscal year'
+        end as note_en,
+        cast(null as varchar) as source_sections
+    from applicable
+    left join rules_that_ran
+        on
+            applicable.disclosure_id = rules_that_ran.disclosure_id
+            and applicable.rule_id = rules_that_ran.rule_id
+    where rules_that_ran.rule_id is null or not applicable.is_applicable
+),
+
+all_rows as (
+    select check_rows.*
+    from check_rows
+    inner join applicable
+        on
+            check_rows.disclosure_id = applicable.disclosure_id
+            and check_rows.rule_id = applicable.rule_id
+    where applicable.is_applicable
+    union all by name
+    select * from not_run
+),
+
+decided as (
+    select
+        all_rows.*,
+        cast(all_rows.provided_value - all_rows.expected_value as decimal(38, 10)) as difference,
+        coalesce(
+            all_rows.status,
+            {{ amount_status('all_rows.provided_value', 'all_rows.expected_value', 'all_rows.tolerance') }}
+        ) as decided_status
+    from all_rows
+),
+
+final as (
+    select
+        'F-' || left(md5(decided.disclosure_id || '|' || decided.rule_id || '|' || decided.subject), 12)
+            as finding_id,
+        decided.disclosure_id,
+        decided.rule_id,
+        catalogue.family,
+        catalogue.title_zh,
+        catalogue.title_en,
+        coalesce(decided.severity_override, catalogue.severity) as severity,
+        decided.subject,
+        decided.subject_name,
+        cast(decided.provided_value as decimal(38, 10)) as provided_value,
+        cast(decided.expected_value as decimal(38, 10)) as expected_value,
+        decided.difference,
+        cast(decided.tolerance as decimal(38, 10)) as tolerance,
+        decided.unit,
+        decided.decided_status as status,
+        case
+            when decided.decided_status in ('not_applicable', 'insufficient_data')
+                then catalogue.title_zh || '：' || coalesce(decided.subject_name, decided.subject)
+                || ' 未检查（' || coalesce(decided.note_zh, '缺少数据') || '）'
+            else
+                catalogue.title_zh || '：' || coalesce(decided.subject_name, decided.subject)
+                || ' 列示 ' || {{ format_number('decided.provided_value') }}
+                || '，应为 ' || {{ format_number('decided.expected_value') }}
+                || '，差额 ' || {{ format_number('decided.difference') }}
+                || coalesce(' ' || decided.unit, '')
+                || case
+                    when decided.tolerance > 0 then '（容差 ' || {{ format_number('decided.tolerance') }} || '）'
+                    else ''
+                end
+                || coalesce('。' || decided.note_zh, '')
+        end as message_zh,
+        case
+            when decided.decided_status in ('not_applicable', 'insufficient_data')
+                then catalogue.title_en || ': ' || decided.subject
+                || ' not checked (' || coalesce(decided.note_en, 'missing data') || ')'
+            else
+                catalogue.title_en || ': ' || decided.subject
+                || ' stated ' || {{ format_number('decided.provided_value') }}
+                || ', expected ' || {{ format_number('decided.expected_value') }}
+                || ', difference ' || {{ format_number('decided.difference') }}
+                || coalesce(' ' || decided.unit, '')
+                || case
+                    when decided.tolerance > 0 then ' (tolerance ' || {{ format_number('decided.tolerance') }} || ')'
+                    else ''
+                end
+                || coalesce('. ' || decided.note_en, '')
+        end as message_en,
+        decided.source_sections
+    from decided
+    inner join catalogue on decided.rule_id = catalogue.rule_id
+)
+
+select * from final
