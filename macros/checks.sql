@@ -145,3 +145,92 @@
         )
     end
 {%- endmacro %}
+
+{#-
+    Rows for an identity between narrative figures, one per statement of the total: the total as stated
+    in a section against the sum of its parts, each taken from the same section or, when that section
+    does not state it, from the value the whole disclosure agrees on. Parts stated nowhere are read as 0
+    only when the total closes with them; otherwise the check has insufficient data.
+    Expects CTEs `narrative` (accepted narrative figures) and `agreed` (int_narrative_figures_agreed).
+-#}
+{% macro narrative_identity_rows(rule_id, total_subjects, part_subjects) -%}
+    select
+        totals.disclosure_id,
+        '{{ rule_id }}' as rule_id,
+        totals.subject_code || ':' || totals.figure_id as subject,
+        totals.subject_name || '（' || totals.section || '）' as subject_name,
+        totals.value_wan_yuan as provided_value,
+        parts.parts_sum as expected_value,
+        {{ rounding_envelope('parts.parts_found') }} as tolerance,
+        '万元' as unit,
+        case
+            when parts.parts_found = 0 then 'insufficient_data'
+            when
+                parts.parts_missing is not null
+                and abs(totals.value_wan_yuan - parts.parts_sum) > {{ rounding_envelope('parts.parts_found') }}
+                then 'insufficient_data'
+        end as status,
+        cast(null as varchar) as severity_override,
+        case when parts.parts_missing is not null then '未列示：' || parts.parts_missing || '（按 0 计）' end
+            as note_zh,
+        case when parts.parts_missing is not null then 'not stated: ' || parts.parts_missing || ' (read as 0)' end
+            as note_en,
+        totals.section || coalesce('; ' || parts.part_sections, '') as source_sections
+    from narrative as totals
+    inner join (
+        select
+            candidates.disclosure_id,
+            candidates.figure_id,
+            coalesce(sum(candidates.part_value), 0) as parts_sum,
+            count(candidates.part_value) as parts_found,
+            string_agg(
+                case when candidates.part_value is null then candidates.part_subject end, '、'
+            ) as parts_missing,
+            string_agg(distinct candidates.part_section, '; ') as part_sections
+        from (
+            select
+                statement.disclosure_id,
+                statement.figure_id,
+                part_list.part_subject,
+                coalesce(
+                    (
+                        select max(same_section.value_wan_yuan)
+                        from narrative as same_section
+                        where
+                            same_section.disclosure_id = statement.disclosure_id
+                            and same_section.section = statement.section
+                            and same_section.subject_code = part_list.part_subject
+                            and same_section.metric = 'amount'
+                    ),
+                    (
+                        select max(agreed.stated_value)
+                        from agreed
+                        where
+                            agreed.disclosure_id = statement.disclosure_id
+                            and agreed.subject_code = part_list.part_subject
+                            and agreed.metric = 'amount'
+                            and agreed.unit = '万元'
+                    )
+                ) as part_value,
+                (
+                    select max(same_section.section)
+                    from narrative as same_section
+                    where
+                        same_section.disclosure_id = statement.disclosure_id
+                        and same_section.subject_code = part_list.part_subject
+                        and same_section.metric = 'amount'
+                ) as part_section
+            from narrative as statement
+            cross join (
+                select unnest({{ part_subjects }}) as part_subject
+            ) as part_list
+            where
+                statement.subject_code in ({{ "'" ~ total_subjects | join("', '") ~ "'" }})
+                and statement.metric = 'amount'
+        ) as candidates
+        group by candidates.disclosure_id, candidates.figure_id
+    ) as parts
+        on
+            totals.disclosure_id = parts.disclosure_id
+            and totals.figure_id = parts.figure_id
+{%- endmacro %}

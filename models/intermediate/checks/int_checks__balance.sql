@@ -1,15 +1,107 @@
--- Placeholder until the family's rules land: no rows, so every rule of the family reports insufficient_data.
+-- BAL-01 / BAL-02: the grand totals balance with this year's totals and the carry-overs.
+-- BAL-03: 收入总计 = 支出总计. BAL-04: per fund and code, the carry-over balances (T8, T9 lines).
 with
 
-disclosures as (
-    select disclosure_id from {{ ref('stg_final_accounts__disclosures') }}
+narrative as (
+    select * from {{ ref('stg_final_accounts__narrative_figures') }}
     where is_accepted
 ),
 
+agreed as (
+    select * from {{ ref('int_narrative_figures_agreed') }}
+),
+
+lines as (
+    select * from {{ ref('int_function_lines_named') }}
+    where table_code in ('T8', 'T9')
+),
+
+grand_totals as (
+    {{ narrative_identity_rows(
+        'BAL-01',
+        ['income_grand_total', 'income_expenditure_grand_total'],
+        "['current_year_income_total', 'non_fiscal_balance_used', 'carry_forward_begin']"
+    ) }}
+    union all
+    {{ narrative_identity_rows(
+        'BAL-02',
+        ['expenditure_grand_total', 'income_expenditure_grand_total'],
+        "['current_year_expenditure_total', 'balance_distribution', 'carry_forward_end']"
+    ) }}
+),
+
+income_against_expenditure as (
+    select
+        disclosure_id,
+        'BAL-03' as rule_id,
+        subject_code || ':' || figure_id as subject,
+        subject_name || '（' || section || '）' as subject_name,
+        value_wan_yuan as provided_value,
+        case
+            when subject_code = 'income_expenditure_grand_total' then value_wan_yuan
+            else (
+                select max(expenditure.value_wan_yuan)
+                from narrative as expenditure
+                where
+                    expenditure.disclosure_id = narrative.disclosure_id
+                    and expenditure.section = narrative.section
+                    and expenditure.subject_code = 'expenditure_grand_total'
+                    and expenditure.metric = 'amount'
+            )
+        end as expected_value,
+        cast(0.01 as decimal(38, 10)) as tolerance,
+        '万元' as unit,
+        cast(null as varchar) as status,
+        cast(null as varchar) as severity_override,
+        case when subject_code = 'income_expenditure_grand_total' then '收、支总计以同一数字列示' end as note_zh,
+        case
+            when subject_code = 'income_expenditure_grand_total'
+                then 'income and expenditure grand totals are stated as one figure'
+        end as note_en,
+        section as source_sections
+    from narrative
+    where subject_code in ('income_grand_total', 'income_expenditure_grand_total') and metric = 'amount'
+),
+
+fund_cells as (
+    select
+        disclosure_id,
+        table_code,
+        fund_type,
+        function_code,
+        {%- for measure in ['carry_forward_begin', 'income_total', 'actual_total', 'carry_forward_end'] %}
+            max(case when measure = '{{ measure }}' then amount_wan_yuan end) as {{ measure }},
+        {%- endfor %}
+        string_agg(distinct source_section, '; ') as source_sections
+    from lines
+    group by disclosure_id, table_code, fund_type, function_code
+),
+
+fund_carry_over as (
+    select
+        disclosure_id,
+        'BAL-04' as rule_id,
+        table_code || ':' || fund_type || ':' || function_code as subject,
+        table_code || ' ' || function_code as subject_name,
+        coalesce(carry_forward_begin, 0) + income_total as provided_value,
+        actual_total + coalesce(carry_forward_end, 0) as expected_value,
+        {{ rounding_envelope(4) }} as tolerance,
+        '万元' as unit,
+        cast(null as varchar) as status,
+        cast(null as varchar) as severity_override,
+        '年初结转和结余 + 本年收入 对 本年支出 + 年末结转和结余' as note_zh,
+        'opening carry-over + income against expenditure + closing carry-over' as note_en,
+        source_sections
+    from fund_cells
+    where income_total is not null and actual_total is not null
+),
+
 final as (
-    {{ not_run_row('disclosure_id', 'PLACEHOLDER', 'insufficient_data', "'尚未实现'", "'not implemented yet'") }}
-    from disclosures
-    where false
+    select * from grand_totals
+    union all by name
+    select * from income_against_expenditure
+    union all by name
+    select * from fund_carry_over
 )
 
 select * from final

@@ -1,15 +1,95 @@
--- Placeholder until the family's rules land: no rows, so every rule of the family reports insufficient_data.
+-- HIER-01 / HIER-02: a stated 类 (款) equals the sum of its children, for every measure of every table.
+-- HIER-03: the stated total of a fund equals the sum of its 类 lines.
 with
 
-disclosures as (
-    select disclosure_id from {{ ref('stg_final_accounts__disclosures') }}
-    where is_accepted
+amounts as (
+    select * from {{ ref('int_function_amounts_rolled_up') }}
+),
+
+reference_codes as (
+    select * from {{ ref('stg_reference__functional_codes') }}
+),
+
+fund_types as (
+    select * from {{ ref('ref_fund_types') }}
+),
+
+narrative as (
+    select * from {{ ref('stg_final_accounts__narrative_figures') }}
+    where is_accepted and metric = 'amount' and subject_type = 'total'
+),
+
+parents_with_children as (
+    select
+        amounts.disclosure_id,
+        case amounts.function_level when '类' then 'HIER-01' else 'HIER-02' end as rule_id,
+        amounts.fund_type || ':' || amounts.function_code || ':' || amounts.measure as subject,
+        amounts.function_code || ' ' || coalesce(reference_codes.function_name, '') || '（'
+        || amounts.measure || '）' as subject_name,
+        amounts.stated_amount as provided_value,
+        amounts.rolled_up_amount as expected_value,
+        {{ rounding_envelope('amounts.leaf_count') }} as tolerance,
+        '万元' as unit,
+        amounts.source_sections
+    from amounts
+    left join reference_codes
+        on
+            amounts.function_code = reference_codes.function_code
+            and amounts.fiscal_year = reference_codes.fiscal_year
+    where
+        amounts.function_level in ('类', '款')
+        and amounts.stated_amount is not null
+        and amounts.child_count > 0
+),
+
+class_totals as (
+    select
+        disclosure_id,
+        fund_type,
+        measure,
+        sum(amount) as class_sum,
+        sum(greatest(leaf_count, 1)) as cell_count,
+        string_agg(distinct source_sections, '; ') as source_sections
+    from amounts
+    where function_level = '类' and measure = 'actual_total'
+    group by disclosure_id, fund_type, measure
+),
+
+stated_totals as (
+    select
+        class_totals.disclosure_id,
+        'HIER-03' as rule_id,
+        class_totals.fund_type || ':' || narrative.figure_id as subject,
+        fund_types.name_zh || '合计（' || narrative.section || '）' as subject_name,
+        narrative.value_wan_yuan as provided_value,
+        class_totals.class_sum as expected_value,
+        {{ rounding_envelope('class_totals.cell_count') }} as tolerance,
+        '万元' as unit,
+        narrative.section || '; ' || class_totals.source_sections as source_sections
+    from class_totals
+    inner join fund_types on class_totals.fund_type = fund_types.fund_type
+    inner join narrative
+        on
+            class_totals.disclosure_id = narrative.disclosure_id
+            and fund_types.total_subject_code = narrative.subject_code
 ),
 
 final as (
-    {{ not_run_row('disclosure_id', 'PLACEHOLDER', 'insufficient_data', "'尚未实现'", "'not implemented yet'") }}
-    from disclosures
-    where false
+    select
+        *,
+        cast(null as varchar) as status,
+        cast(null as varchar) as severity_override,
+        cast(null as varchar) as note_zh,
+        cast(null as varchar) as note_en
+    from parents_with_children
+    union all by name
+    select
+        *,
+        cast(null as varchar) as status,
+        cast(null as varchar) as severity_override,
+        cast(null as varchar) as note_zh,
+        cast(null as varchar) as note_en
+    from stated_totals
 )
 
 select * from final

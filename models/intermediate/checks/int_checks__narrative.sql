@@ -1,15 +1,441 @@
--- Placeholder until the family's rules land: no rows, so every rule of the family reports insufficient_data.
+-- Narrative against computed: NAR-01 stated amounts against the tables, NAR-02 shares, NAR-03 changes
+-- against the prior year, NAR-04 completion against the budget, NAR-05 one figure stated twice.
 with
 
-disclosures as (
-    select disclosure_id from {{ ref('stg_final_accounts__disclosures') }}
+narrative as (
+    select * from {{ ref('stg_final_accounts__narrative_figures') }}
     where is_accepted
 ),
 
+agreed as (
+    select * from {{ ref('int_narrative_figures_agreed') }}
+),
+
+functions as (
+    select * from {{ ref('fct_expenditure_by_function') }}
+),
+
+three_public as (
+    select * from {{ ref('fct_three_public_expenses') }}
+),
+
+projects as (
+    select * from {{ ref('fct_project_execution') }}
+),
+
+fund_types as (
+    select * from {{ ref('ref_fund_types') }}
+),
+
+-- the general budget's lines close to its stated total: a 类 without lines is then 0, not unknown
+general_budget_closure as (
+    select
+        functions.disclosure_id,
+        sum(functions.actual_amount) as class_sum,
+        sum(functions.budget_amount) as class_budget_sum,
+        count(*) as class_count,
+        max(agreed.stated_value) as stated_total,
+        abs(sum(functions.actual_amount) - max(agreed.stated_value)) <= {{ rounding_envelope('count(*) * 7') }}
+            as lines_close
+    from functions
+    left join agreed
+        on
+            functions.disclosure_id = agreed.disclosure_id
+            and agreed.subject_code = 'general_budget_expenditure'
+            and agreed.metric = 'amount'
+    where functions.fund_type = 'general_public_budget' and functions.function_level = '类'
+    group by functions.disclosure_id
+),
+
+-- NAR-01 -------------------------------------------------------------------------------------------
+stated_function_amounts as (
+    select
+        narrative.disclosure_id,
+        'NAR-01' as rule_id,
+        narrative.subject_code || ':' || narrative.figure_id as subject,
+        narrative.subject_code || ' ' || narrative.subject_name || '（' || narrative.section || '）' as subject_name,
+        narrative.value_wan_yuan as provided_value,
+        case
+            when functions.actual_amount is not null then functions.actual_amount
+            when closure.lines_close then 0
+        end as expected_value,
+        {{ rounding_envelope(2) }} as tolerance,
+        '万元' as unit,
+        cast(null as varchar) as status,
+        cast(null as varchar) as severity_override,
+        case when functions.actual_amount is null and closure.lines_close then '该类无支出明细，按 0 计（各类之和等于合计）' end
+            as note_zh,
+        case
+            when functions.actual_amount is null and closure.lines_close
+                then 'no lines for this code: read as 0 (the lines add up to the stated total)'
+        end as note_en,
+        narrative.section || coalesce('; ' || functions.source_sections, '') as source_sections
+    from narrative
+    left join functions
+        on
+            narrative.disclosure_id = functions.disclosure_id
+            and narrative.subject_code = functions.function_code
+            and functions.fund_type = 'general_public_budget'
+    left join general_budget_closure as closure on narrative.disclosure_id = closure.disclosure_id
+    where
+        narrative.subject_type = 'function'
+        and narrative.metric = 'amount'
+        and (functions.function_code is not null or closure.disclosure_id is not null)
+),
+
+stated_three_public_amounts as (
+    select
+        narrative.disclosure_id,
+        'NAR-01' as rule_id,
+        narrative.subject_code || ':' || narrative.figure_id as subject,
+        narrative.subject_name || '（' || narrative.section || '）' as subject_name,
+        narrative.value_wan_yuan as provided_value,
+        three_public.actual_amount as expected_value,
+        cast(0 as decimal(38, 10)) as tolerance,
+        '万元' as unit,
+        cast(null as varchar) as status,
+        cast(null as varchar) as severity_override,
+        cast(null as varchar) as note_zh,
+        cast(null as varchar) as note_en,
+        narrative.section || coalesce('; ' || three_public.source_sections, '') as source_sections
+    from narrative
+    inner join three_public
+        on
+            narrative.disclosure_id = three_public.disclosure_id
+            and narrative.subject_code = three_public.item_code
+    where narrative.subject_type = 'three_public' and narrative.metric = 'amount'
+),
+
+-- project amounts are stated under <project_id>_budget_full_year and <project_id>_executed
+stated_project_amounts as (
+    select
+        narrative.disclosure_id,
+        'NAR-01' as rule_id,
+        narrative.subject_code || ':' || narrative.figure_id as subject,
+        narrative.subject_name || '（' || narrative.section || '）' as subject_name,
+        narrative.value_wan_yuan as provided_value,
+        case
+            when narrative.subject_code like '%\_budget\_full\_year' escape '\' then projects.budget_amount
+            else projects.executed_amount
+        end as expected_value,
+        cast(0 as decimal(38, 10)) as tolerance,
+        '万元' as unit,
+        cast(null as varchar) as status,
+        cast(null as varchar) as severity_override,
+        cast(null as varchar) as note_zh,
+        cast(null as varchar) as note_en,
+        narrative.section || '; ' || projects.source_section as source_sections
+    from narrative
+    inner join projects
+        on
+            narrative.disclosure_id = projects.disclosure_id
+            and regexp_extract(narrative.subject_code, '^(.+)_(budget_full_year|executed)$', 1) = projects.project_id
+    where narrative.metric = 'amount' and regexp_matches(narrative.subject_code, '_(budget_full_year|executed)$')
+),
+
+-- NAR-02 -------------------------------------------------------------------------------------------
+shares as (
+    select
+        share.*,
+        (
+            -- the amount this share belongs to: stated just before it, in the same section
+            select arg_max(amount.value_wan_yuan, amount.figure_id)
+            from narrative as amount
+            where
+                amount.disclosure_id = share.disclosure_id
+                and amount.section = share.section
+                and amount.subject_code = share.subject_code
+                and amount.metric = 'amount'
+                and amount.figure_id < share.figure_id
+        ) as numerator,
+        coalesce(
+            (
+                select max(denominator.value_wan_yuan)
+                from narrative as denominator
+                where
+                    denominator.disclosure_id = share.disclosure_id
+                    and denominator.section = share.section
+                    and denominator.subject_code = share.denominator
+                    and denominator.metric = 'amount'
+            ),
+            (
+                select max(agreed.stated_value)
+                from agreed
+                where
+                    agreed.disclosure_id = share.disclosure_id
+                    and agreed.subject_code = share.denominator
+                    and agreed.metric = 'amount'
+                    and agreed.unit = '万元'
+            ),
+            (
+                select max(three_public.actual_amount)
+                from three_public
+                where
+                    three_public.disclosure_id = share.disclosure_id
+                    and three_public.item_code = share.denominator
+            )
+        ) as denominator_value
+    from narrative as share
+    where share.metric = 'share_pct'
+),
+
+share_rows as (
+    select
+        disclosure_id,
+        'NAR-02' as rule_id,
+        subject_code || ':' || figure_id as subject,
+        subject_name || ' 占比（' || section || '）' as subject_name,
+        figure_value as provided_value,
+        {{ safe_percent('numerator', 'denominator_value') }} as expected_value,
+        {{ ratio_envelope_pct('numerator', 'denominator_value', '0.005', '0.005') }} as tolerance,
+        '%' as unit,
+        case
+            when numerator is null or denominator_value is null then 'insufficient_data'
+            else {{ percent_status(
+                'figure_value',
+                safe_percent('numerator', 'denominator_value'),
+                'value_decimals',
+                ratio_envelope_pct('numerator', 'denominator_value', '0.005', '0.005')
+            ) }}
+        end as status,
+        {{ percent_severity('figure_value', safe_percent('numerator', 'denominator_value'), 'value_decimals') }}
+            as severity_override,
+        coalesce(
+            {{ percent_note_zh('figure_value', safe_percent('numerator', 'denominator_value'), 'value_decimals') }},
+            case when numerator is null then '本节未列示对应金额' when denominator_value is null then '未列示分母' end
+        ) as note_zh,
+        coalesce(
+            {{ percent_note_en('figure_value', safe_percent('numerator', 'denominator_value'), 'value_decimals') }},
+            case
+                when numerator is null then 'the section states no amount for this share'
+                when denominator_value is null then 'the denominator is not stated'
+            end
+        ) as note_en,
+        section as source_sections
+    from shares
+),
+
+-- NAR-03 -------------------------------------------------------------------------------------------
+changes as (
+    select
+        change_pct.*,
+        (
+            select arg_max(change_amount.signed_value, change_amount.figure_id)
+            from narrative as change_amount
+            where
+                change_amount.disclosure_id = change_pct.disclosure_id
+                and change_amount.section = change_pct.section
+                and change_amount.subject_code = change_pct.subject_code
+                and change_amount.metric = 'change_amount'
+                and change_amount.figure_id < change_pct.figure_id
+        ) as change_amount,
+        coalesce(
+            (
+                select arg_max(amount.value_wan_yuan, amount.figure_id)
+                from narrative as amount
+                where
+                    amount.disclosure_id = change_pct.disclosure_id
+                    and amount.section = change_pct.section
+                    and amount.subject_code = change_pct.subject_code
+                    and amount.metric = 'amount'
+                    and amount.figure_id < change_pct.figure_id
+            ),
+            (
+                select max(agreed.stated_value)
+                from agreed
+                where
+                    agreed.disclosure_id = change_pct.disclosure_id
+                    and agreed.subject_code = change_pct.subject_code
+                    and agreed.metric = 'amount'
+                    and agreed.unit = '万元'
+            ),
+            (
+                select max(three_public.actual_amount)
+                from three_public
+                where
+                    three_public.disclosure_id = change_pct.disclosure_id
+                    and three_public.item_code = change_pct.subject_code
+            )
+        ) as current_amount
+    from narrative as change_pct
+    where change_pct.metric = 'change_pct'
+),
+
+change_rows as (
+    select
+        disclosure_id,
+        'NAR-03' as rule_id,
+        subject_code || ':' || figure_id as subject,
+        subject_name || ' 增减幅度（' || section || '）' as subject_name,
+        signed_value as provided_value,
+        {{ safe_percent('change_amount', 'current_amount - change_amount') }} as expected_value,
+        {{ ratio_envelope_pct('change_amount', 'current_amount - change_amount', '0.005', '0.01') }} as tolerance,
+        '%' as unit,
+        case
+            when change_amount is null or current_amount is null then 'insufficient_data'
+            when current_amount - change_amount = 0 then 'insufficient_data'
+            else {{ percent_status(
+                'signed_value',
+                safe_percent('change_amount', 'current_amount - change_amount'),
+                'value_decimals',
+                ratio_envelope_pct('change_amount', 'current_amount - change_amount', '0.005', '0.01')
+            ) }}
+        end as status,
+        {{ percent_severity('signed_value', safe_percent('change_amount', 'current_amount - change_amount'),
+            'value_decimals') }} as severity_override,
+        coalesce(
+            {{ percent_note_zh('signed_value', safe_percent('change_amount', 'current_amount - change_amount'),
+                'value_decimals') }},
+            case
+                when current_amount - change_amount = 0 then '上年数为 0，增减幅度无定义'
+                when change_amount is null or current_amount is null then '本节未列示增减额或本年数'
+            end,
+            '增减幅度 = 增减额 / (本年数 − 增减额) = '
+            || {{ format_number('change_amount') }} || ' / ' || {{ format_number('current_amount - change_amount') }}
+        ) as note_zh,
+        coalesce(
+            {{ percent_note_en('signed_value', safe_percent('change_amount', 'current_amount - change_amount'),
+                'value_decimals') }},
+            case
+                when current_amount - change_amount = 0 then 'the prior-year amount is 0: a change in percent is undefined'
+                when change_amount is null or current_amount is null
+                    then 'the section states no change amount or current amount'
+            end,
+            'change / (current − change) = '
+            || {{ format_number('change_amount') }} || ' / ' || {{ format_number('current_amount - change_amount') }}
+        ) as note_en,
+        section as source_sections
+    from changes
+),
+
+-- NAR-04 -------------------------------------------------------------------------------------------
+completions as (
+    select
+        completion.*,
+        case completion.subject_type
+            when 'function' then functions.actual_amount
+            when 'three_public' then three_public.actual_amount
+            when 'total' then closure.class_sum
+        end as actual_amount,
+        case completion.subject_type
+            when 'function' then functions.budget_amount
+            when 'three_public' then three_public.budget_amount
+            when 'total' then closure.class_budget_sum
+        end as budget_amount
+    from narrative as completion
+    left join functions
+        on
+            completion.subject_type = 'function'
+            and completion.disclosure_id = functions.disclosure_id
+            and completion.subject_code = functions.function_code
+            and functions.fund_type = 'general_public_budget'
+    left join three_public
+        on
+            completion.subject_type = 'three_public'
+            and completion.disclosure_id = three_public.disclosure_id
+            and completion.subject_code = three_public.item_code
+    left join general_budget_closure as closure
+        on
+            completion.subject_type = 'total'
+            and completion.subject_code = 'general_budget_expenditure'
+            and completion.disclosure_id = closure.disclosure_id
+    where
+        completion.metric = 'completion_pct'
+        and completion.subject_type in ('function', 'three_public', 'total')
+        and coalesce(completion.direction_word, '') not in ('以上', '以下', '以内')
+),
+
+completion_rows as (
+    select
+        disclosure_id,
+        'NAR-04' as rule_id,
+        subject_code || ':' || figure_id as subject,
+        subject_name || ' 完成预算（' || section || '）' as subject_name,
+        figure_value as provided_value,
+        {{ safe_percent('actual_amount', 'budget_amount') }} as expected_value,
+        {{ ratio_envelope_pct('actual_amount', 'budget_amount', '0.005', '0.005') }} as tolerance,
+        '%' as unit,
+        case
+            when actual_amount is null or budget_amount is null then 'insufficient_data'
+            when budget_amount = 0 then 'insufficient_data'
+            else {{ percent_status(
+                'figure_value',
+                safe_percent('actual_amount', 'budget_amount'),
+                'value_decimals',
+                ratio_envelope_pct('actual_amount', 'budget_amount', '0.005', '0.005')
+            ) }}
+        end as status,
+        {{ percent_severity('figure_value', safe_percent('actual_amount', 'budget_amount'), 'value_decimals') }}
+            as severity_override,
+        coalesce(
+            {{ percent_note_zh('figure_value', safe_percent('actual_amount', 'budget_amount'), 'value_decimals') }},
+            case
+                when budget_amount = 0 then '预算数为 0，完成比例无定义'
+                when budget_amount is null then '未列示预算数'
+                when actual_amount is null then '未列示决算数'
+            end
+        ) as note_zh,
+        coalesce(
+            {{ percent_note_en('figure_value', safe_percent('actual_amount', 'budget_amount'), 'value_decimals') }},
+            case
+                when budget_amount = 0 then 'the budget is 0: completion is undefined'
+                when budget_amount is null then 'the budget is not stated'
+                when actual_amount is null then 'the actual amount is not stated'
+            end
+        ) as note_en,
+        section as source_sections
+    from completions
+),
+
+-- NAR-05 -------------------------------------------------------------------------------------------
+statements_in_order as (
+    select
+        *,
+        first_value(figure_value) over same_figure as first_value_stated,
+        first_value(figure_id) over same_figure as first_figure_id,
+        first_value(section) over same_figure as first_section,
+        row_number() over same_figure as statement_no
+    from narrative
+    where coalesce(direction_word, '') not in ('以上', '以下', '以内')
+    window same_figure as (
+        partition by disclosure_id, subject_type, subject_code, metric, unit
+        order by figure_id
+    )
+),
+
+restatement_rows as (
+    select
+        disclosure_id,
+        'NAR-05' as rule_id,
+        subject_code || ':' || metric || ':' || figure_id as subject,
+        subject_name || '（' || section || ' 对 ' || first_section || '）' as subject_name,
+        figure_value as provided_value,
+        first_value_stated as expected_value,
+        cast(0 as decimal(38, 10)) as tolerance,
+        unit,
+        cast(null as varchar) as status,
+        cast(null as varchar) as severity_override,
+        '与 ' || first_figure_id || '（' || first_section || '）所列同一数字比较' as note_zh,
+        'against the same figure stated in ' || first_figure_id || ' (' || first_section || ')' as note_en,
+        first_section || '; ' || section as source_sections
+    from statements_in_order
+    where statement_no > 1
+),
+
 final as (
-    {{ not_run_row('disclosure_id', 'PLACEHOLDER', 'insufficient_data', "'尚未实现'", "'not implemented yet'") }}
-    from disclosures
-    where false
+    select * from stated_function_amounts
+    union all by name
+    select * from stated_three_public_amounts
+    union all by name
+    select * from stated_project_amounts
+    union all by name
+    select * from share_rows
+    union all by name
+    select * from change_rows
+    union all by name
+    select * from completion_rows
+    union all by name
+    select * from restatement_rows
 )
 
 select * from final

@@ -27,7 +27,8 @@ xiang as (
     select
         *,
         cast(null as {{ money_type() }}) as rolled_up_amount,
-        0 as child_count
+        0 as child_count,
+        0 as leaf_count
     from stated
     where length(function_code) = 7
 ),
@@ -40,7 +41,8 @@ kuan_from_children as (
         left(function_code, 5) as function_code,
         measure,
         sum(stated_amount) as rolled_up_amount,
-        count(*) as child_count
+        count(*) as child_count,
+        count(stated_amount) as leaf_count
     from xiang
     group by all
 ),
@@ -57,7 +59,8 @@ kuan as (
         stated.stated_amount,
         stated.source_sections,
         children.rolled_up_amount,
-        coalesce(children.child_count, 0) as child_count
+        coalesce(children.child_count, 0) as child_count,
+        coalesce(children.leaf_count, 0) as leaf_count
     from (
         select * from stated
         where length(function_code) = 5
@@ -78,7 +81,8 @@ lei_from_children as (
         left(function_code, 3) as function_code,
         measure,
         sum(coalesce(stated_amount, rolled_up_amount)) as rolled_up_amount,
-        count(*) as child_count
+        count(*) as child_count,
+        sum(case when stated_amount is not null then 1 else leaf_count end) as leaf_count
     from kuan
     group by all
 ),
@@ -95,7 +99,8 @@ lei as (
         stated.stated_amount,
         stated.source_sections,
         children.rolled_up_amount,
-        coalesce(children.child_count, 0) as child_count
+        coalesce(children.child_count, 0) as child_count,
+        coalesce(children.leaf_count, 0) as leaf_count
     from (
         select * from stated
         where length(function_code) = 3
@@ -131,6 +136,8 @@ final as (
         stated_amount,
         rolled_up_amount,
         child_count,
+        -- the published cells the rolled-up amount adds up: its rounding envelope is 0.005 per cell
+        leaf_count,
         -- a cell stated twice with two values has no single amount: the conflict is the finding
         case when distinct_value_count <= 1 then coalesce(stated_amount, rolled_up_amount) end as amount,
         source_sections
