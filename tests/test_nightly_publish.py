@@ -33,12 +33,13 @@ def test_a_failed_build_keeps_the_last_good_warehouse(tmp_path: Path, sample_war
     warehouse.write_bytes(sample_warehouse.read_bytes())
     before = warehouse.read_bytes()
 
-    # a bulk folder with no raw files: every staging model fails to read
+    # a bulk folder without its list of disclosures is refused with a clear error
     empty_folder = tmp_path / "no_raw_files"
     empty_folder.mkdir()
     result = run_nightly(tmp_path, warehouse, "--vars", f"{{raw_files_dir: '{empty_folder}'}}")
 
     assert result.returncode != 0
+    assert "holds no raw_disclosures" in result.stdout + result.stderr
     assert "previous warehouse is unchanged" in result.stderr
     assert warehouse.read_bytes() == before
     assert not (tmp_path / "budget_warehouse.duckdb.building").exists()
