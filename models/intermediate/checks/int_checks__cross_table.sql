@@ -1,14 +1,6 @@
 -- XT-01: pension, medical and housing-fund lines equal their economic items.
 -- XT-02: basic expenditure of the general budget (T5) equals the basic-expenditure table (T6).
 -- XT-03: 本年收入合计 equals the total of the income table (T2).
-{%- set function_to_economic = [
-    {'functions': ['2080505'], 'economic': ['30108']},
-    {'functions': ['2080506'], 'economic': ['30109']},
-    {'functions': ['2101101', '2101102'], 'economic': ['30110']},
-    {'functions': ['2101103'], 'economic': ['30111']},
-    {'functions': ['2210201'], 'economic': ['30113']},
-] %}
-
 with
 
 functions as (
@@ -29,55 +21,74 @@ income_lines as (
     where table_code = 'T2' and measure = 'income_total' and function_level = '类'
 ),
 
+-- functional lines and the economic items that pay for the same thing
+pair_map (pair_id, function_code, economic_code) as (
+    values
+    ('2080505:30108', '2080505', '30108'),
+    ('2080506:30109', '2080506', '30109'),
+    ('2101101+2101102:30110', '2101101', '30110'),
+    ('2101101+2101102:30110', '2101102', '30110'),
+    ('2101103:30111', '2101103', '30111'),
+    ('2210201:30113', '2210201', '30113')
+),
+
+function_codes_of_pairs as (
+    select distinct
+        pair_id,
+        function_code
+    from pair_map
+),
+
+economic_codes_of_pairs as (
+    select distinct
+        pair_id,
+        economic_code
+    from pair_map
+),
+
+function_sides as (
+    select
+        functions.disclosure_id,
+        pair_map.pair_id,
+        sum(functions.actual_amount) as function_amount,
+        count(functions.actual_amount) as function_cells,
+        string_agg(distinct functions.function_code, ' + ' order by functions.function_code) as function_codes,
+        string_agg(distinct functions.source_sections, '; ') as function_sections
+    from functions
+    inner join function_codes_of_pairs as pair_map
+        on functions.function_code = pair_map.function_code
+    where functions.fund_type = 'general_public_budget'
+    group by functions.disclosure_id, pair_map.pair_id
+),
+
+economic_sides as (
+    select
+        economic_items.disclosure_id,
+        pair_map.pair_id,
+        sum(economic_items.actual_amount) as economic_amount,
+        string_agg(distinct economic_items.economic_code, ' + ') as economic_codes,
+        string_agg(distinct economic_items.source_sections, '; ') as economic_sections
+    from economic_items
+    inner join economic_codes_of_pairs as pair_map
+        on economic_items.economic_code = pair_map.economic_code
+    group by economic_items.disclosure_id, pair_map.pair_id
+),
+
 pairs as (
-    {%- for pair in function_to_economic %}
-        select
-            disclosure_id,
-            '{{ pair.functions | join("+") }}:{{ pair.economic | join("+") }}' as subject,
-            '{{ pair.functions | join(" + ") }} ↔ {{ pair.economic | join(" + ") }}' as subject_name,
-            (
-                select sum(functions.actual_amount)
-                from functions
-                where
-                    functions.disclosure_id = economic_disclosures.disclosure_id
-                    and functions.fund_type = 'general_public_budget'
-                    and functions.function_code in ('{{ pair.functions | join("', '") }}')
-            ) as function_amount,
-            (
-                select count(functions.actual_amount)
-                from functions
-                where
-                    functions.disclosure_id = economic_disclosures.disclosure_id
-                    and functions.fund_type = 'general_public_budget'
-                    and functions.function_code in ('{{ pair.functions | join("', '") }}')
-            ) as function_cells,
-            (
-                select sum(economic_items.actual_amount)
-                from economic_items
-                where
-                    economic_items.disclosure_id = economic_disclosures.disclosure_id
-                    and economic_items.economic_code in ('{{ pair.economic | join("', '") }}')
-            ) as economic_amount,
-            (
-                select string_agg(distinct economic_items.source_sections, '; ')
-                from economic_items
-                where
-                    economic_items.disclosure_id = economic_disclosures.disclosure_id
-                    and economic_items.economic_code in ('{{ pair.economic | join("', '") }}')
-            ) as economic_sections,
-            (
-                select string_agg(distinct functions.source_sections, '; ')
-                from functions
-                where
-                    functions.disclosure_id = economic_disclosures.disclosure_id
-                    and functions.fund_type = 'general_public_budget'
-                    and functions.function_code in ('{{ pair.functions | join("', '") }}')
-            ) as function_sections
-        from (select distinct disclosure_id from economic_items) as economic_disclosures
-        {%- if not loop.last %}
-            union all
-        {%- endif %}
-    {%- endfor %}
+    select
+        function_sides.disclosure_id,
+        function_sides.pair_id as subject,
+        function_sides.function_codes || ' ↔ ' || economic_sides.economic_codes as subject_name,
+        function_sides.function_amount,
+        function_sides.function_cells,
+        economic_sides.economic_amount,
+        economic_sides.economic_sections,
+        function_sides.function_sections
+    from function_sides
+    inner join economic_sides
+        on
+            function_sides.disclosure_id = economic_sides.disclosure_id
+            and function_sides.pair_id = economic_sides.pair_id
 ),
 
 pair_rows as (
@@ -96,7 +107,15 @@ pair_rows as (
         'economic item against the functional lines' as note_en,
         concat_ws('; ', economic_sections, function_sections) as source_sections
     from pairs
-    where function_amount is not null and economic_amount is not null
+),
+
+economic_totals as (
+    select
+        disclosure_id,
+        sum(actual_amount) as items_sum,
+        count(actual_amount) as item_count
+    from economic_items
+    group by disclosure_id
 ),
 
 basic_against_economic as (
@@ -115,14 +134,7 @@ basic_against_economic as (
         cast(null as varchar) as note_en,
         string_agg(distinct functions.source_sections, '; ') as source_sections
     from functions
-    inner join (
-        select
-            disclosure_id,
-            sum(actual_amount) as items_sum,
-            count(actual_amount) as item_count
-        from economic_items
-        group by disclosure_id
-    ) as economic_totals on functions.disclosure_id = economic_totals.disclosure_id
+    inner join economic_totals on functions.disclosure_id = economic_totals.disclosure_id
     where functions.fund_type = 'general_public_budget' and functions.function_level = '类'
     group by functions.disclosure_id
     having count(functions.basic_amount) > 0
@@ -146,7 +158,8 @@ income_against_table as (
     from narrative
     inner join income_lines on narrative.disclosure_id = income_lines.disclosure_id
     where narrative.subject_code = 'current_year_income_total' and narrative.metric = 'amount'
-    group by narrative.disclosure_id, narrative.figure_id, narrative.subject_name, narrative.section,
+    group by
+        narrative.disclosure_id, narrative.figure_id, narrative.subject_name, narrative.section,
         narrative.value_wan_yuan
 ),
 

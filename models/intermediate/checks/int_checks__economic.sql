@@ -42,7 +42,9 @@ stated_groups as (
         case when narrative.list_is_open then 'warning' end as severity_override,
         case when narrative.list_is_open then '所列明细以“等”结尾，并非全部项目，故最多为警告' end as note_zh,
         case
-            when narrative.list_is_open then 'the list of items ends in 等 (not exhaustive), so this is a warning at most'
+            when
+                narrative.list_is_open
+                then 'the list of items ends in 等 (not exhaustive), so this is a warning at most'
         end as note_en,
         narrative.section || coalesce('; ' || group_sums.source_sections, '') as source_sections
     from narrative

@@ -23,10 +23,6 @@ projects as (
     select * from {{ ref('fct_project_execution') }}
 ),
 
-fund_types as (
-    select * from {{ ref('ref_fund_types') }}
-),
-
 -- the general budget's lines close to its stated total: a 类 without lines is then 0, not unknown
 general_budget_closure as (
     select
@@ -136,34 +132,34 @@ stated_project_amounts as (
 -- NAR-02 -------------------------------------------------------------------------------------------
 shares as (
     select
-        share.*,
+        share_statement.*,
         (
             -- the amount this share belongs to: stated just before it, in the same section
             select arg_max(amount.value_wan_yuan, amount.figure_id)
             from narrative as amount
             where
-                amount.disclosure_id = share.disclosure_id
-                and amount.section = share.section
-                and amount.subject_code = share.subject_code
+                amount.disclosure_id = share_statement.disclosure_id
+                and amount.section = share_statement.section
+                and amount.subject_code = share_statement.subject_code
                 and amount.metric = 'amount'
-                and amount.figure_id < share.figure_id
+                and amount.figure_id < share_statement.figure_id
         ) as numerator,
         coalesce(
             (
                 select max(denominator.value_wan_yuan)
                 from narrative as denominator
                 where
-                    denominator.disclosure_id = share.disclosure_id
-                    and denominator.section = share.section
-                    and denominator.subject_code = share.denominator
+                    denominator.disclosure_id = share_statement.disclosure_id
+                    and denominator.section = share_statement.section
+                    and denominator.subject_code = share_statement.denominator
                     and denominator.metric = 'amount'
             ),
             (
                 select max(agreed.stated_value)
                 from agreed
                 where
-                    agreed.disclosure_id = share.disclosure_id
-                    and agreed.subject_code = share.denominator
+                    agreed.disclosure_id = share_statement.disclosure_id
+                    and agreed.subject_code = share_statement.denominator
                     and agreed.metric = 'amount'
                     and agreed.unit = '万元'
             ),
@@ -171,12 +167,12 @@ shares as (
                 select max(three_public.actual_amount)
                 from three_public
                 where
-                    three_public.disclosure_id = share.disclosure_id
-                    and three_public.item_code = share.denominator
+                    three_public.disclosure_id = share_statement.disclosure_id
+                    and three_public.item_code = share_statement.denominator
             )
         ) as denominator_value
-    from narrative as share
-    where share.metric = 'share_pct'
+    from narrative as share_statement
+    where share_statement.metric = 'share_pct'
 ),
 
 share_rows as (
@@ -297,7 +293,9 @@ change_rows as (
             {{ percent_note_en('signed_value', safe_percent('change_amount', 'current_amount - change_amount'),
                 'value_decimals') }},
             case
-                when current_amount - change_amount = 0 then 'the prior-year amount is 0: a change in percent is undefined'
+                when
+                    current_amount - change_amount = 0
+                    then 'the prior-year amount is 0: a change in percent is undefined'
                 when change_amount is null or current_amount is null
                     then 'the section states no change amount or current amount'
             end,
@@ -311,38 +309,38 @@ change_rows as (
 -- NAR-04 -------------------------------------------------------------------------------------------
 completions as (
     select
-        completion.*,
-        case completion.subject_type
+        completion_statement.*,
+        case completion_statement.subject_type
             when 'function' then functions.actual_amount
             when 'three_public' then three_public.actual_amount
             when 'total' then closure.class_sum
         end as actual_amount,
-        case completion.subject_type
+        case completion_statement.subject_type
             when 'function' then functions.budget_amount
             when 'three_public' then three_public.budget_amount
             when 'total' then closure.class_budget_sum
         end as budget_amount
-    from narrative as completion
+    from narrative as completion_statement
     left join functions
         on
-            completion.subject_type = 'function'
-            and completion.disclosure_id = functions.disclosure_id
-            and completion.subject_code = functions.function_code
+            completion_statement.subject_type = 'function'
+            and completion_statement.disclosure_id = functions.disclosure_id
+            and completion_statement.subject_code = functions.function_code
             and functions.fund_type = 'general_public_budget'
     left join three_public
         on
-            completion.subject_type = 'three_public'
-            and completion.disclosure_id = three_public.disclosure_id
-            and completion.subject_code = three_public.item_code
+            completion_statement.subject_type = 'three_public'
+            and completion_statement.disclosure_id = three_public.disclosure_id
+            and completion_statement.subject_code = three_public.item_code
     left join general_budget_closure as closure
         on
-            completion.subject_type = 'total'
-            and completion.subject_code = 'general_budget_expenditure'
-            and completion.disclosure_id = closure.disclosure_id
+            completion_statement.subject_type = 'total'
+            and completion_statement.subject_code = 'general_budget_expenditure'
+            and completion_statement.disclosure_id = closure.disclosure_id
     where
-        completion.metric = 'completion_pct'
-        and completion.subject_type in ('function', 'three_public', 'total')
-        and coalesce(completion.direction_word, '') not in ('以上', '以下', '以内')
+        completion_statement.metric = 'completion_pct'
+        and completion_statement.subject_type in ('function', 'three_public', 'total')
+        and coalesce(completion_statement.direction_word, '') not in ('以上', '以下', '以内')
 ),
 
 completion_rows as (

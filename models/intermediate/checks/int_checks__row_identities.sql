@@ -1,14 +1,5 @@
 -- ROW-01 / ROW-02 / ROW-03: a total equals its parts, on every table line (T3, T5, T2) and in every
 -- section of the narrative that states the total.
-{%- set line_identities = [
-    {'rule_id': 'ROW-01', 'table_code': 'T3', 'total': 'actual_total',
-     'parts': ['basic', 'project', 'remit_to_superior', 'operating', 'subsidy_to_affiliates']},
-    {'rule_id': 'ROW-02', 'table_code': 'T5', 'total': 'actual_total', 'parts': ['basic', 'project']},
-    {'rule_id': 'ROW-03', 'table_code': 'T2', 'total': 'income_total',
-     'parts': ['fiscal_appropriation_income', 'superior_subsidy_income', 'business_income', 'operating_income',
-               'affiliated_remittance_income', 'other_income']},
-] %}
-
 with
 
 lines as (
@@ -24,6 +15,24 @@ agreed as (
     select * from {{ ref('int_narrative_figures_agreed') }}
 ),
 
+-- which measure of which table is the total, and which measures are its parts
+identities (rule_id, table_code, total_measure, part_measure) as (
+    values
+    ('ROW-01', 'T3', 'actual_total', 'basic'),
+    ('ROW-01', 'T3', 'actual_total', 'project'),
+    ('ROW-01', 'T3', 'actual_total', 'remit_to_superior'),
+    ('ROW-01', 'T3', 'actual_total', 'operating'),
+    ('ROW-01', 'T3', 'actual_total', 'subsidy_to_affiliates'),
+    ('ROW-02', 'T5', 'actual_total', 'basic'),
+    ('ROW-02', 'T5', 'actual_total', 'project'),
+    ('ROW-03', 'T2', 'income_total', 'fiscal_appropriation_income'),
+    ('ROW-03', 'T2', 'income_total', 'superior_subsidy_income'),
+    ('ROW-03', 'T2', 'income_total', 'business_income'),
+    ('ROW-03', 'T2', 'income_total', 'operating_income'),
+    ('ROW-03', 'T2', 'income_total', 'affiliated_remittance_income'),
+    ('ROW-03', 'T2', 'income_total', 'other_income')
+),
+
 line_cells as (
     select
         disclosure_id,
@@ -37,53 +46,57 @@ line_cells as (
     group by disclosure_id, table_code, fund_type, function_code, measure
 ),
 
-{% for identity in line_identities %}
-{{ identity.rule_id | lower | replace('-', '_') }}_lines as (
+line_parts as (
     select
-        disclosure_id,
-        '{{ identity.rule_id }}' as rule_id,
-        table_code || ':' || fund_type || ':' || function_code as subject,
-        table_code || ' ' || function_code as subject_name,
-        max(case when measure = '{{ identity.total }}' then amount end) as provided_value,
-        coalesce(sum(case when measure in ('{{ identity.parts | join("', '") }}') then amount end), 0)
-            as expected_value,
-        count(case when measure in ('{{ identity.parts | join("', '") }}') then amount end) as parts_found,
-        string_agg(distinct source_sections, '; ') as source_sections
-    from line_cells
-    where table_code = '{{ identity.table_code }}'
-    group by disclosure_id, table_code, fund_type, function_code
-    having
-        count(case when measure in ('{{ identity.parts | join("', '") }}') then amount end) > 0
-        and max(case when measure = '{{ identity.total }}' then amount end) is not null
+        totals.disclosure_id,
+        identities.rule_id,
+        totals.table_code,
+        totals.fund_type,
+        totals.function_code,
+        totals.amount as total_amount,
+        totals.source_sections,
+        coalesce(sum(parts.amount), 0) as parts_sum,
+        count(parts.amount) as parts_found,
+        count(*) as parts_expected
+    from line_cells as totals
+    inner join identities
+        on
+            totals.table_code = identities.table_code
+            and totals.measure = identities.total_measure
+    left join line_cells as parts
+        on
+            totals.disclosure_id = parts.disclosure_id
+            and totals.table_code = parts.table_code
+            and totals.fund_type = parts.fund_type
+            and totals.function_code = parts.function_code
+            and identities.part_measure = parts.measure
+    where totals.amount is not null
+    group by all
+    having count(parts.amount) > 0
 ),
-{% endfor %}
 
 line_rows as (
-    {%- for identity in line_identities %}
-        select
-            disclosure_id,
-            rule_id,
-            subject,
-            subject_name,
-            provided_value,
-            expected_value,
-            {{ rounding_envelope('parts_found') }} as tolerance,
-            '万元' as unit,
-            case
-                when
-                    parts_found < {{ identity.parts | length }}
-                    and abs(provided_value - expected_value) > {{ rounding_envelope('parts_found') }}
-                    then 'insufficient_data'
-            end as status,
-            cast(null as varchar) as severity_override,
-            case when parts_found < {{ identity.parts | length }} then '空白单元格按 0 计' end as note_zh,
-            case when parts_found < {{ identity.parts | length }} then 'blank cells read as 0' end as note_en,
-            source_sections
-        from {{ identity.rule_id | lower | replace('-', '_') }}_lines
-        {%- if not loop.last %}
-            union all
-        {%- endif %}
-    {%- endfor %}
+    select
+        disclosure_id,
+        rule_id,
+        table_code || ':' || fund_type || ':' || function_code as subject,
+        table_code || ' ' || function_code as subject_name,
+        total_amount as provided_value,
+        parts_sum as expected_value,
+        {{ rounding_envelope('parts_found') }} as tolerance,
+        '万元' as unit,
+        -- a blank cell is 0 only when the row closes with it
+        case
+            when
+                parts_found < parts_expected
+                and abs(total_amount - parts_sum) > {{ rounding_envelope('parts_found') }}
+                then 'insufficient_data'
+        end as status,
+        cast(null as varchar) as severity_override,
+        case when parts_found < parts_expected then '空白单元格按 0 计' end as note_zh,
+        case when parts_found < parts_expected then 'blank cells read as 0' end as note_en,
+        source_sections
+    from line_parts
 ),
 
 narrative_rows as (

@@ -1,21 +1,47 @@
 -- TPE-01 / TPE-02: the 三公 total and subtotals equal their items, for budget and actual.
 -- TPE-03: a basic-expenditure economic item is at most the matching 三公 item (part <= whole).
-{%- set sums = [
-    {'rule_id': 'TPE-01', 'total': 'three_public_total', 'parts': ['overseas_travel', 'vehicle_total', 'official_reception']},
-    {'rule_id': 'TPE-02', 'total': 'vehicle_total', 'parts': ['vehicle_purchase', 'vehicle_operation']},
-    {'rule_id': 'TPE-02', 'total': 'official_reception', 'parts': ['reception_domestic', 'reception_foreign']},
-] %}
-{%- set economic_matches = {
-    '30212': 'overseas_travel',
-    '30217': 'official_reception',
-    '30231': 'vehicle_operation',
-    '31013': 'vehicle_purchase',
-} %}
-
 with
 
 items as (
     select * from {{ ref('fct_three_public_expenses') }}
+),
+
+-- which item is the total of which items
+item_parts (rule_id, total_item_code, part_item_code) as (
+    values
+    ('TPE-01', 'three_public_total', 'overseas_travel'),
+    ('TPE-01', 'three_public_total', 'vehicle_total'),
+    ('TPE-01', 'three_public_total', 'official_reception'),
+    ('TPE-02', 'vehicle_total', 'vehicle_purchase'),
+    ('TPE-02', 'vehicle_total', 'vehicle_operation'),
+    ('TPE-02', 'official_reception', 'reception_domestic'),
+    ('TPE-02', 'official_reception', 'reception_foreign')
+),
+
+-- the basic-expenditure economic item that is part of each 三公 item
+economic_matches (economic_code, item_code) as (
+    values
+    ('30212', 'overseas_travel'),
+    ('30217', 'official_reception'),
+    ('30231', 'vehicle_operation'),
+    ('31013', 'vehicle_purchase')
+),
+
+measures (measure, measure_name_zh) as (
+    values ('budget', '预算数'), ('actual', '决算数')
+),
+
+item_amounts as (
+    select
+        items.disclosure_id,
+        items.item_code,
+        items.item_name,
+        measures.measure,
+        measures.measure_name_zh,
+        case measures.measure when 'budget' then items.budget_amount else items.actual_amount end as amount,
+        items.source_sections
+    from items
+    cross join measures
 ),
 
 economic_items as (
@@ -23,32 +49,26 @@ economic_items as (
 ),
 
 item_sums as (
-    {%- for identity in sums %}
-        {%- set outer_loop = loop %}
-        {%- for measure in ['budget', 'actual'] %}
-            select
-                totals.disclosure_id,
-                '{{ identity.rule_id }}' as rule_id,
-                '{{ identity.total }}:{{ measure }}' as subject,
-                totals.item_name || '（{{ "预算数" if measure == "budget" else "决算数" }}）' as subject_name,
-                totals.{{ measure }}_amount as provided_value,
-                coalesce(sum(parts.{{ measure }}_amount), 0) as expected_value,
-                count(parts.{{ measure }}_amount) as parts_found,
-                {{ identity.parts | length }} as parts_expected,
-                string_agg(distinct parts.source_sections, '; ') as part_sections,
-                max(totals.source_sections) as total_sections
-            from items as totals
-            left join items as parts
-                on
-                    totals.disclosure_id = parts.disclosure_id
-                    and parts.item_code in ('{{ identity.parts | join("', '") }}')
-            where totals.item_code = '{{ identity.total }}' and totals.{{ measure }}_amount is not null
-            group by totals.disclosure_id, totals.item_name, totals.{{ measure }}_amount
-            {%- if not (outer_loop.last and loop.last) %}
-                union all
-            {%- endif %}
-        {%- endfor %}
-    {%- endfor %}
+    select
+        totals.disclosure_id,
+        item_parts.rule_id,
+        totals.item_code || ':' || totals.measure as subject,
+        totals.item_name || '（' || totals.measure_name_zh || '）' as subject_name,
+        totals.amount as provided_value,
+        coalesce(sum(parts.amount), 0) as expected_value,
+        count(parts.amount) as parts_found,
+        count(*) as parts_expected,
+        string_agg(distinct parts.source_sections, '; ') as part_sections,
+        max(totals.source_sections) as total_sections
+    from item_amounts as totals
+    inner join item_parts on totals.item_code = item_parts.total_item_code
+    left join item_amounts as parts
+        on
+            totals.disclosure_id = parts.disclosure_id
+            and totals.measure = parts.measure
+            and item_parts.part_item_code = parts.item_code
+    where totals.amount is not null
+    group by all
 ),
 
 sum_rows as (
@@ -102,14 +122,11 @@ part_of_whole as (
         'the basic-expenditure item is part of the 三公 item and cannot exceed it' as note_en,
         economic_items.source_sections || coalesce('; ' || items.source_sections, '') as source_sections
     from economic_items
+    inner join economic_matches on economic_items.economic_code = economic_matches.economic_code
     inner join items
         on
             economic_items.disclosure_id = items.disclosure_id
-            and items.item_code = case economic_items.economic_code
-                {%- for code, item in economic_matches.items() %}
-                    when '{{ code }}' then '{{ item }}'
-                {%- endfor %}
-            end
+            and economic_matches.item_code = items.item_code
 ),
 
 final as (

@@ -110,8 +110,9 @@ final as (
         decided.decided_status as status,
         case
             when decided.decided_status in ('not_applicable', 'insufficient_data')
-                then catalogue.title_zh || '：' || coalesce(decided.subject_name, decided.subject)
-                || ' 未检查（' || coalesce(decided.note_zh, '缺少数据') || '）'
+                then
+                    catalogue.title_zh || '：' || coalesce(decided.subject_name, decided.subject)
+                    || ' 未检查（' || coalesce(decided.note_zh, '缺少数据') || '）'
             else
                 catalogue.title_zh || '：' || coalesce(decided.subject_name, decided.subject)
                 || ' 列示 ' || {{ format_number('decided.provided_value') }}
@@ -126,8 +127,9 @@ final as (
         end as message_zh,
         case
             when decided.decided_status in ('not_applicable', 'insufficient_data')
-                then catalogue.title_en || ': ' || decided.subject
-                || ' not checked (' || coalesce(decided.note_en, 'missing data') || ')'
+                then
+                    catalogue.title_en || ': ' || decided.subject
+                    || ' not checked (' || coalesce(decided.note_en, 'missing data') || ')'
             else
                 catalogue.title_en || ': ' || decided.subject
                 || ' stated ' || {{ format_number('decided.provided_value') }}
