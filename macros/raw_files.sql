@@ -11,5 +11,7 @@
         'raw_performance_indicators': 'stg_final_accounts__performance_indicators',
         'raw_self_evaluation_items': 'stg_final_accounts__self_evaluation_items',
         'raw_named_units': 'stg_final_accounts__named_units',
+        'raw_stated_calculations': 'stg_final_accounts__stated_calculations',
+        'raw_text_claims': 'stg_final_accounts__text_claims',
     }) }}
 {%- endmacro %}

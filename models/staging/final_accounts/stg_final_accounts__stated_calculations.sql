@@ -1,0 +1,91 @@
+with
+
+source as (
+    select * from {{ raw_relation('raw_stated_calculations') }}
+),
+
+disclosures as (
+    select disclosure_id from {{ ref('stg_final_accounts__disclosures') }}
+    where is_accepted
+),
+
+renamed as (
+    select
+        source.source_file,
+        source.source_line,
+        trim(cast(source.disclosure_id as varchar)) as disclosure_id,
+        trim(cast(source.calculation_id as varchar)) as calculation_id,
+        trim(cast(source.section as varchar)) as section,
+        trim(cast(source.description as varchar)) as description,
+        lower(trim(cast(source.operation as varchar))) as operation_type,
+        nullif(trim(cast(source.result_figure_id as varchar)), '') as result_figure_id,
+        nullif(regexp_replace(trim(cast(source.operand_figure_ids as varchar)), '\s*\|\s*', '|', 'g'), '')
+            as operand_figure_ids,
+        nullif(regexp_replace(trim(cast(source.constant_factor as varchar)), '\s+', '', 'g'), '')
+            as constant_factor_printed,
+        trim(cast(source.constant_note as varchar)) as constant_note,
+        coalesce(try_cast(source.list_is_open as boolean), false) as list_is_open,
+        trim(cast(source.source_quote as varchar)) as source_quote,
+        trim(cast(source.transcription_note as varchar)) as transcription_note
+    from source
+),
+
+parsed as (
+    select
+        *,
+        len(string_split(operand_figure_ids, '|')) as operand_count,
+        -- a constant is a number or a fraction ("12", "11/12"): kept as numerator and denominator, exact
+        try_cast(split_part(constant_factor_printed, '/', 1) as decimal(24, 6)) as constant_numerator,
+        case
+            when constant_factor_printed like '%/%'
+                then try_cast(split_part(constant_factor_printed, '/', 2) as decimal(24, 6))
+            when constant_factor_printed is not null then cast(1 as decimal(24, 6))
+        end as constant_denominator
+    from renamed
+),
+
+validated as (
+    select
+        parsed.*,
+        {{ rejection_reason([
+            ("disclosures.disclosure_id is null", "'unknown disclosure_id ' || coalesce(parsed.disclosure_id, '(empty)')"),
+            ("parsed.calculation_id is null or parsed.calculation_id = ''", "'calculation_id is empty'"),
+            ("count(*) over (partition by parsed.disclosure_id, parsed.calculation_id) > 1", "'calculation_id ' || parsed.calculation_id || ' is listed more than once'"),
+            ("coalesce(parsed.operation_type, '') not in ('sum', 'product', 'sum_of_products', 'ratio_pct', 'deviation_pct')", "'operation must be sum, product, sum_of_products, ratio_pct or deviation_pct, not ' || coalesce(parsed.operation_type, '(empty)')"),
+            ("parsed.result_figure_id is null", "'result_figure_id is empty'"),
+            ("parsed.operand_figure_ids is null", "'operand_figure_ids is empty'"),
+            ("parsed.operation_type in ('ratio_pct', 'deviation_pct') and parsed.operand_count != 2", "parsed.operation_type || ' needs exactly 2 operands, not ' || parsed.operand_count"),
+            ("parsed.operation_type in ('product', 'sum_of_products') and parsed.operand_count > 8", "parsed.operation_type || ' takes at most 8 operands, not ' || parsed.operand_count"),
+            ("parsed.operation_type = 'sum_of_products' and parsed.operand_count % 2 != 0", "'sum_of_products needs operands in pairs, not ' || parsed.operand_count"),
+            ("parsed.constant_factor_printed is not null and (parsed.constant_numerator is null or coalesce(parsed.constant_denominator, 0) = 0)", "'constant_factor is not a number or a fraction: ' || parsed.constant_factor_printed"),
+            ("parsed.constant_factor_printed is not null and parsed.operation_type not in ('product', 'sum_of_products')", "'constant_factor applies to product and sum_of_products only'"),
+        ]) }} as rejection_reason
+    from parsed
+    left join disclosures on parsed.disclosure_id = disclosures.disclosure_id
+),
+
+final as (
+    select
+        source_file,
+        source_line,
+        disclosure_id,
+        calculation_id,
+        section,
+        description,
+        operation_type,
+        result_figure_id,
+        operand_figure_ids,
+        operand_count,
+        constant_factor_printed,
+        constant_numerator,
+        constant_denominator,
+        constant_note,
+        list_is_open,
+        source_quote,
+        transcription_note,
+        rejection_reason,
+        rejection_reason is null as is_accepted
+    from validated
+)
+
+select * from final
