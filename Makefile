@@ -6,8 +6,10 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+# Great Expectations never tries the network: stewards often work on closed networks.
+export GX_ANALYTICS_ENABLED := false
 
-.PHONY: install nightly build test lint validate docs clean
+.PHONY: install nightly build test lint validate unacknowledged docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,9 +19,19 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## The nightly job: build into a fresh file and publish it only when the build succeeds.
+## The nightly job: build into a fresh file, publish it only when the build succeeds, then validate it
+## and write the stewards' report (reports/latest/index.html). Non-zero when a critical expectation
+## fails on something no steward has acknowledged.
 nightly: install
 	$(BIN)/python -m budget_warehouse.nightly
+
+## Validation and report alone, against the published warehouse (opened read-only).
+validate: install
+	$(BIN)/python -m budget_warehouse.validate
+
+## The failing findings no steward has decided on yet.
+unacknowledged: install
+	$(BIN)/python -m budget_warehouse.review
 
 ## Every test: dbt builds on real DuckDB files, golden figures, lint.
 test: install

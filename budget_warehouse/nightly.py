@@ -3,6 +3,10 @@
 BI tools may hold the published file open read-only; DuckDB would refuse a writer on it. Building
 into a sibling file and renaming it over the published one never blocks on them, and a failed build
 leaves the last good warehouse in place: nobody ever sees a half-built one.
+
+Once published, the warehouse is validated read-only against the expectation suites and the stewards'
+report is written (budget_warehouse.validate). Exit status: 0; 1 when the build failed; 2 when a critical
+expectation fails on something no steward has acknowledged (the build is published all the same).
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from pathlib import Path
 
 from dbt.cli.main import dbtRunner
 
-from budget_warehouse.warehouse_paths import PROJECT_DIR, build_path, published_path
+from budget_warehouse.validate import run_validation
+from budget_warehouse.warehouse_paths import PROJECT_DIR, build_path, published_path, reports_path
 
 
 def _remove(path: Path) -> None:
@@ -55,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
 
     publish(building, published)
     print(f"nightly: dbt build succeeded in {elapsed:.1f} s; published {published}")
-    return 0
+    return run_validation(published, reports_path())
 
 
 if __name__ == "__main__":

@@ -19,3 +19,14 @@ def published_path() -> Path:
 def build_path(published: Path) -> Path:
     """A sibling of the published file: same filesystem, so publishing is an atomic rename."""
     return published.with_name(published.name + ".building")
+
+
+EXPECTATIONS_DIR = PROJECT_DIR / "expectations"
+DEFAULT_REPORTS = PROJECT_DIR / "reports"
+
+
+def reports_path() -> Path:
+    """Where each run's report folder goes: BUDGET_WAREHOUSE_REPORTS_DIR, or reports/."""
+    configured = os.environ.get("BUDGET_WAREHOUSE_REPORTS_DIR")
+    path = Path(configured) if configured else DEFAULT_REPORTS
+    return path if path.is_absolute() else PROJECT_DIR / path

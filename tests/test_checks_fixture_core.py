@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import PROJECT_DIR, run_nightly
+from tests.conftest import PROJECT_DIR, built_and_published, run_nightly
 
 FIXTURE_DIR = PROJECT_DIR / "tests" / "fixtures" / "checks"
 CONSISTENT = "fx-consistent-2020"
@@ -31,7 +31,7 @@ def fixture_statuses(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str
     tmp_dir = tmp_path_factory.mktemp("checks_fixture")
     warehouse = tmp_dir / "fixture.duckdb"
     result = run_nightly(tmp_dir, warehouse, "--vars", f"{{raw_files_dir: '{FIXTURE_DIR}'}}")
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    assert built_and_published(result), result.stdout[-4000:] + result.stderr[-4000:]
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         rejected = connection.execute("select count(*) from marts.fct_rejected_rows").fetchone()
         assert rejected == (0,), "the fixture itself must satisfy the raw contract"

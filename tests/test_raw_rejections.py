@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from tests.conftest import PROJECT_DIR, run_nightly
+from tests.conftest import PROJECT_DIR, built_and_published, run_nightly
 
 SAMPLE_DIR = PROJECT_DIR / "seeds" / "sample"
 
@@ -53,7 +53,7 @@ def test_bad_rows_are_rejected_with_file_line_and_reason(tmp_path: Path) -> None
     )
     warehouse = tmp_path / "bulk.duckdb"
     result = run_nightly(tmp_path, warehouse, "--vars", f"{{raw_files_dir: '{raw_dir}'}}")
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert built_and_published(result), result.stdout[-3000:] + result.stderr[-3000:]
 
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         rejected = connection.execute(

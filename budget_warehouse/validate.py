@@ -1,0 +1,186 @@
+"""Validate the published warehouse, write the stewards' report, print the summary, decide the gate.
+
+Run by the nightly job after it has published a build, and alone as `make validate`
+(`python -m budget_warehouse.validate`). The warehouse is only ever opened read-only. Each run writes
+reports/<run timestamp>/ (index.html, findings.json, findings.csv, validation.json, GX Data Docs, dbt docs)
+and replaces reports/latest/ with a copy of it; earlier runs are kept. The last run's failing finding ids
+(reports/latest/findings.json) are what "new" and "resolved" are counted against.
+
+Exit status: 0, or GATE_FAILED when a critical expectation fails on something no steward has acknowledged.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from dbt.cli.main import dbtRunner
+
+from budget_warehouse.expectations import ExpectationOutcome, load_suites, validate
+from budget_warehouse.gx_duckdb import open_read_only
+from budget_warehouse.report import (
+    ReportData,
+    read_disclosure_summaries,
+    read_execution_charts,
+    read_expenditure_charts,
+    read_finding_ids,
+    write_report,
+)
+from budget_warehouse.review import (
+    Blocker,
+    RunComparison,
+    blocking_failures,
+    compare_runs,
+    read_findings,
+    read_stale_decisions,
+)
+from budget_warehouse.warehouse_paths import PROJECT_DIR, published_path, reports_path
+
+GATE_FAILED = 2
+LATEST = "latest"
+# The summary stays short: the report and `make unacknowledged` list every row.
+SHOWN_ROWS = 10
+
+
+def new_run_dir(reports_root: Path, started: datetime) -> Path:
+    """reports/<UTC timestamp>/, made unique when two runs start within the same second."""
+    stamp = started.strftime("%Y%m%dT%H%M%SZ")
+    candidate = reports_root / stamp
+    suffix = 1
+    while candidate.exists():
+        suffix += 1
+        candidate = reports_root / f"{stamp}-{suffix}"
+    candidate.mkdir(parents=True)
+    return candidate
+
+
+def publish_latest(run_dir: Path, reports_root: Path) -> Path:
+    """Replace reports/latest with a copy of this run, swapping directories so it is never half-written."""
+    latest = reports_root / LATEST
+    incoming = reports_root / ".latest.incoming"
+    outgoing = reports_root / ".latest.outgoing"
+    for leftover in (incoming, outgoing):
+        shutil.rmtree(leftover, ignore_errors=True)
+    shutil.copytree(run_dir, incoming)
+    if latest.exists():
+        latest.rename(outgoing)
+    incoming.rename(latest)
+    shutil.rmtree(outgoing, ignore_errors=True)
+    return latest
+
+
+def generate_dbt_docs(warehouse: Path, destination: Path) -> bool:
+    """`dbt docs generate --static` against the warehouse opened read-only; the page goes to destination."""
+    os.environ["BUDGET_WAREHOUSE_READ_ONLY_PATH"] = str(warehouse)
+    with tempfile.TemporaryDirectory(prefix="dbt_docs_") as target:
+        result = dbtRunner().invoke(
+            [
+                "docs",
+                "generate",
+                "--static",
+                "--quiet",
+                "--project-dir",
+                str(PROJECT_DIR),
+                "--profiles-dir",
+                str(PROJECT_DIR),
+                "--target",
+                "published_read_only",
+                "--target-path",
+                target,
+            ]
+        )
+        page = Path(target) / "static_index.html"
+        if not result.success or not page.is_file():
+            return False
+        destination.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(page, destination / "index.html")
+    return True
+
+
+def summary_lines(
+    outcomes: list[ExpectationOutcome], comparison: RunComparison, blockers: list[Blocker], stale_count: int
+) -> list[str]:
+    failed = [outcome for outcome in outcomes if not outcome.success]
+    by_severity = ", ".join(
+        f"{sum(outcome.severity == severity for outcome in failed)} {severity}"
+        for severity in ("critical", "warning", "info")
+    )
+    since = "" if comparison.previous is not None else " (no earlier run)"
+    lines = [
+        f"validate: {len(outcomes)} expectations, {len(outcomes) - len(failed)} passed, "
+        f"{len(failed)} failed ({by_severity})",
+        f"findings: {len(comparison.failing)} failing; {len(comparison.new)} new since the last run{since}, "
+        f"{len(comparison.resolved)} resolved since the last run; "
+        f"{len(comparison.acknowledged)} acknowledged, {len(comparison.unacknowledged)} not acknowledged; "
+        f"{stale_count} stale decisions",
+    ]
+    if not blockers:
+        lines.append("gate: passed, every critical failure is acknowledged")
+        return lines
+    lines.append(f"gate: FAILED, {len(blockers)} critical expectation(s) fail on something not acknowledged:")
+    for blocker in blockers:
+        rows = blocker.unacknowledged or blocker.outcome.failing_rows
+        what = blocker.outcome.exception or ", ".join(rows[:SHOWN_ROWS]) + (
+            f" ... ({len(rows)} in all)" if len(rows) > SHOWN_ROWS else ""
+        )
+        lines.append(f"  {blocker.outcome.table}: {blocker.outcome.description} [{what}]")
+    lines.append("  `make unacknowledged` lists the findings that need a decision")
+    return lines
+
+
+def run_validation(warehouse: Path, reports_root: Path) -> int:
+    """Validate, report, summarise; GATE_FAILED when the gate fails, else 0."""
+    started = datetime.now(UTC)
+    run_dir = new_run_dir(reports_root, started)
+    previous = read_finding_ids(reports_root / LATEST / "findings.json")
+
+    outcomes = validate(warehouse, load_suites(), data_docs_dir=run_dir / "gx_data_docs")
+    with open_read_only(warehouse) as connection:
+        findings = read_findings(connection)
+        comparison = compare_runs(findings, previous)
+        blockers = blocking_failures(outcomes, comparison.acknowledged)
+        data = ReportData(
+            generated_at=started.isoformat(timespec="seconds"),
+            warehouse=str(warehouse),
+            disclosures=read_disclosure_summaries(connection),
+            findings=findings,
+            resolved_decisions=read_findings(connection, where="review_status = 'resolved'"),
+            stale_decisions=read_stale_decisions(connection),
+            outcomes=outcomes,
+            blockers=blockers,
+            comparison=comparison,
+            expenditure_charts=read_expenditure_charts(connection),
+            execution_charts=read_execution_charts(connection),
+        )
+
+    page = write_report(run_dir, data)
+    (run_dir / "validation.json").write_text(
+        json.dumps([asdict(outcome) for outcome in outcomes], ensure_ascii=False, indent=2) + "\n",
+        encoding="utf-8",
+    )
+    if not generate_dbt_docs(warehouse, run_dir / "dbt_docs"):
+        print("validate: dbt docs generate failed; the report has no dbt docs this run", file=sys.stderr)
+    latest = publish_latest(run_dir, reports_root)
+
+    for line in summary_lines(outcomes, comparison, blockers, len(data.stale_decisions)):
+        print(line)
+    print(f"report: {page} (and {latest / 'index.html'})")
+    return GATE_FAILED if blockers else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    warehouse = Path(argv[0]) if argv else published_path()
+    if not warehouse.exists():
+        print(f"validate: no warehouse at {warehouse}: run `make nightly` first", file=sys.stderr)
+        return 1
+    return run_validation(warehouse, reports_path())
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,110 @@
+"""The expectation suites: one at least per mart, every expectation with a severity, and run on the sample."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import duckdb
+
+from budget_warehouse.expectations import SEVERITIES, ExpectationOutcome, load_suites, validate
+from budget_warehouse.review import blocking_failures
+from tests.conftest import NightlyRun
+
+
+def test_every_mart_has_a_suite(marts: duckdb.DuckDBPyConnection) -> None:
+    mart_tables = {
+        f"marts.{name}"
+        for (name,) in marts.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts'"
+        ).fetchall()
+    }
+    assert mart_tables <= {suite.table for suite in load_suites()}
+
+
+def test_every_expectation_declares_severity_and_description() -> None:
+    for suite in load_suites():
+        for expectation in suite.definition["expectations"]:
+            assert expectation["severity"] in SEVERITIES, (suite.name, expectation)
+            assert expectation["description"], (suite.name, expectation)
+
+
+def test_every_rule_family_has_a_critical_identity_expectation(marts: duckdb.DuckDBPyConnection) -> None:
+    families = {
+        family
+        for (family,) in marts.execute("select distinct family from reference.rule_catalogue").fetchall()
+    }
+    findings_suite = next(suite for suite in load_suites() if suite.table == "marts.fct_identity_checks")
+    conditions = [
+        expectation["kwargs"]["row_condition"]
+        for expectation in findings_suite.definition["expectations"]
+        if expectation["severity"] == "critical" and expectation.get("meta", {}).get("acknowledgeable")
+    ]
+    for family in families:
+        assert any(f'"{family}"' in condition for condition in conditions), family
+
+
+def test_the_suites_ran_on_the_sample_and_gx_raised_nothing(sample_nightly: NightlyRun) -> None:
+    outcomes = json.loads((sample_nightly.reports / "latest" / "validation.json").read_text(encoding="utf-8"))
+    assert len(outcomes) == sum(suite.expectation_count for suite in load_suites())
+    assert [outcome for outcome in outcomes if outcome["exception"]] == []
+    # everything critical that is not about findings passes on the sample: grain, codes, rates, coverage
+    failed_critical = [o for o in outcomes if o["severity"] == "critical" and not o["success"]]
+    assert [o for o in failed_critical if not o["acknowledgeable"]] == []
+
+
+def test_only_critical_failures_on_unacknowledged_findings_block() -> None:
+    grain_broken = ExpectationOutcome(
+        suite="fct_project_execution",
+        table="marts.fct_project_execution",
+        expectation_type="expect_compound_columns_to_be_unique",
+        description="Grain: one row per disclosure x project.",
+        columns="disclosure_id, project_id",
+        severity="critical",
+        success=False,
+        acknowledgeable=False,
+        unexpected_count=2,
+        failing_rows=("disclosure_id=d, project_id=P1", "disclosure_id=d, project_id=P1"),
+        finding_ids=(),
+        observed_value=None,
+        exception=None,
+    )
+    acknowledged_finding = replace(
+        grain_broken,
+        table="marts.fct_identity_checks",
+        acknowledgeable=True,
+        unexpected_count=1,
+        finding_ids=("F-000000000001",),
+    )
+    open_finding = replace(acknowledged_finding, finding_ids=("F-000000000002",))
+    warning_failed = replace(grain_broken, severity="warning")
+
+    blockers = blocking_failures(
+        [grain_broken, acknowledged_finding, open_finding, warning_failed], frozenset({"F-000000000001"})
+    )
+
+    assert [(blocker.outcome, blocker.unacknowledged) for blocker in blockers] == [
+        (grain_broken, ()),
+        (open_finding, ("F-000000000002",)),
+    ]
+
+
+def test_a_mart_missing_from_the_warehouse_blocks_instead_of_crashing(
+    tmp_path: Path, sample_warehouse: Path
+) -> None:
+    warehouse = tmp_path / "without_coverage.duckdb"
+    shutil.copyfile(sample_warehouse, warehouse)
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute("drop table marts.fct_rule_family_coverage")
+    suites = [suite for suite in load_suites() if suite.table == "marts.fct_rule_family_coverage"]
+
+    (outcome,) = validate(warehouse, suites)
+
+    assert (outcome.expectation_type, outcome.severity, outcome.success) == (
+        "table_exists",
+        "critical",
+        False,
+    )
+    assert [blocker.outcome for blocker in blocking_failures([outcome], frozenset())] == [outcome]

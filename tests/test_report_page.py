@@ -1,0 +1,146 @@
+"""The stewards' report, opened in headless Chromium (Debian's, driven by Playwright) as a steward would."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+from playwright.sync_api import Browser, Dialog, Page, sync_playwright
+
+from budget_warehouse.report import (
+    ReportData,
+    read_disclosure_summaries,
+    read_execution_charts,
+    read_expenditure_charts,
+    write_report,
+)
+from budget_warehouse.review import compare_runs, read_findings, read_stale_decisions
+from budget_warehouse.validate import LATEST
+from tests.conftest import PROJECT_DIR, NightlyRun
+
+CHROMIUM = Path("/usr/bin/chromium")
+# No updates, sync, or first-run traffic: whatever request the page makes is the page's own.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = PROJECT_DIR / "test-artifacts"
+INJECTED = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert CHROMIUM.exists(), "Debian's chromium is missing: .ci/run installs it (apt-get install chromium)"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class OpenedPage:
+    """A page opened from a file, with every request it made and every dialog it tried to show."""
+
+    def __init__(self, browser: Browser, path: Path) -> None:
+        self.url = path.resolve().as_uri()
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.page: Page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("dialog", self._dialog)
+        self.page.goto(self.url, wait_until="load")
+
+    def _dialog(self, dialog: Dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+
+def test_the_report_renders_offline_with_every_failing_finding(
+    browser: Browser,
+    sample_nightly: NightlyRun,
+    marts: duckdb.DuckDBPyConnection,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    opened = OpenedPage(browser, sample_nightly.reports / LATEST / "index.html")
+    page = opened.page
+    failing = marts.execute("select count(*) from marts.fct_identity_checks where status = 'fail'").fetchone()
+
+    assert opened.requests == [opened.url], "the page may request nothing but itself"
+    assert page.title().startswith("部门决算")
+    assert page.locator("#disclosures tr.disclosure").count() >= 1
+    assert page.locator("#findings tbody tr.finding").count() == (failing[0] if failing else -1)
+    assert page.locator("#charts svg rect.bar").count() > 0
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    screenshot = ARTIFACTS / "stewards_report.png"
+    page.screenshot(path=str(screenshot), full_page=True)
+    with capsys.disabled():
+        print(f"\nscreenshot of the stewards' report: {screenshot}")
+    page.close()
+
+
+def test_the_filters_show_only_matching_findings(
+    browser: Browser, sample_nightly: NightlyRun, marts: duckdb.DuckDBPyConnection
+) -> None:
+    findings = read_findings(marts)
+    if not findings:
+        pytest.skip("the sample has no failing finding to filter")
+    severity = findings[-1].severity
+    page = OpenedPage(browser, sample_nightly.reports / LATEST / "index.html").page
+
+    page.select_option("select[data-filter=severity]", severity)
+
+    expected = sum(finding.severity == severity for finding in findings)
+    assert page.locator("#findings tbody tr.finding:visible").count() == expected
+    assert page.locator("#shown-count").inner_text() == str(expected)
+    page.select_option("select[data-filter=decision]", "none")
+    assert page.locator("#findings tbody tr.finding:visible").count() == sum(
+        finding.severity == severity and finding.decision is None for finding in findings
+    )
+    page.close()
+
+
+def test_text_from_the_data_is_shown_as_text_never_run(
+    browser: Browser, tmp_path: Path, marts: duckdb.DuckDBPyConnection
+) -> None:
+    finding = read_findings(marts, where="true")[0]
+    hostile = replace(
+        finding,
+        status="fail",
+        subject_name=f"行政运行{INJECTED}",
+        message_zh=f"列示 {INJECTED} 与表格不一致",
+        decision_note=f'"><img src=x onerror=alert(2)>{INJECTED}',
+    )
+    findings = [hostile]
+    data = ReportData(
+        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        warehouse=INJECTED,
+        disclosures=read_disclosure_summaries(marts),
+        findings=findings,
+        resolved_decisions=[],
+        stale_decisions=read_stale_decisions(marts),
+        outcomes=[],
+        blockers=[],
+        comparison=compare_runs(findings, None),
+        expenditure_charts=read_expenditure_charts(marts),
+        execution_charts=read_execution_charts(marts),
+    )
+    opened = OpenedPage(browser, write_report(tmp_path, data))
+    row = opened.page.locator("#findings tbody tr.finding")
+
+    assert opened.dialogs == []
+    assert opened.requests == [opened.url]
+    assert INJECTED in row.inner_text()
+    assert f"行政运行{INJECTED}" in opened.page.locator("#needs-decision").inner_text()
+    # the page's own filter script is the only script element; the injected ones are text
+    assert opened.page.locator("script").count() == 1
+    assert opened.page.locator("img").count() == 0
+    opened.page.close()
