@@ -234,3 +234,27 @@
             totals.disclosure_id = parts.disclosure_id
             and totals.figure_id = parts.figure_id
 {%- endmacro %}
+
+{#-
+    The columns of a check of a stated percentage against numerator / denominator x 100: the value expected,
+    the envelope the rounding of the inputs allows, the status (insufficient_data without inputs or from a
+    zero denominator), a warning when it was truncated, and a note: the truncation, else the given reason.
+-#}
+{% macro stated_percent_columns(
+    provided, numerator, denominator, decimals, numerator_error, denominator_error, reason_zh, reason_en
+) -%}
+    {%- set expected = safe_percent(numerator, denominator) -%}
+    {%- set envelope = ratio_envelope_pct(numerator, denominator, numerator_error, denominator_error) -%}
+    {{ provided }} as provided_value,
+    {{ expected }} as expected_value,
+    {{ envelope }} as tolerance,
+    '%' as unit,
+    case
+        when ({{ numerator }}) is null or ({{ denominator }}) is null or ({{ denominator }}) = 0
+            then 'insufficient_data'
+        else {{ percent_status(provided, expected, decimals, envelope) }}
+    end as status,
+    {{ percent_severity(provided, expected, decimals) }} as severity_override,
+    coalesce({{ percent_note_zh(provided, expected, decimals) }}, {{ reason_zh }}) as note_zh,
+    coalesce({{ percent_note_en(provided, expected, decimals) }}, {{ reason_en }}) as note_en
+{%- endmacro %}

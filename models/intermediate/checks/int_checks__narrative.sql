@@ -181,32 +181,12 @@ share_rows as (
         'NAR-02' as rule_id,
         subject_code || ':' || figure_id as subject,
         subject_name || ' 占比（' || section || '）' as subject_name,
-        figure_value as provided_value,
-        {{ safe_percent('numerator', 'denominator_value') }} as expected_value,
-        {{ ratio_envelope_pct('numerator', 'denominator_value', '0.005', '0.005') }} as tolerance,
-        '%' as unit,
-        case
-            when numerator is null or denominator_value is null then 'insufficient_data'
-            else {{ percent_status(
-                'figure_value',
-                safe_percent('numerator', 'denominator_value'),
-                'value_decimals',
-                ratio_envelope_pct('numerator', 'denominator_value', '0.005', '0.005')
-            ) }}
-        end as status,
-        {{ percent_severity('figure_value', safe_percent('numerator', 'denominator_value'), 'value_decimals') }}
-            as severity_override,
-        coalesce(
-            {{ percent_note_zh('figure_value', safe_percent('numerator', 'denominator_value'), 'value_decimals') }},
-            case when numerator is null then '本节未列示对应金额' when denominator_value is null then '未列示分母' end
-        ) as note_zh,
-        coalesce(
-            {{ percent_note_en('figure_value', safe_percent('numerator', 'denominator_value'), 'value_decimals') }},
-            case
-                when numerator is null then 'the section states no amount for this share'
-                when denominator_value is null then 'the denominator is not stated'
-            end
-        ) as note_en,
+        {{ stated_percent_columns(
+            'figure_value', 'numerator', 'denominator_value', 'value_decimals', '0.005', '0.005',
+            "case when numerator is null then '本节未列示对应金额' when denominator_value is null then '未列示分母' end",
+            "case when numerator is null then 'the section states no amount for this share'
+                when denominator_value is null then 'the denominator is not stated' end"
+        ) }},
         section as source_sections
     from shares
 ),
@@ -263,45 +243,22 @@ change_rows as (
         'NAR-03' as rule_id,
         subject_code || ':' || figure_id as subject,
         subject_name || ' 增减幅度（' || section || '）' as subject_name,
-        signed_value as provided_value,
-        {{ safe_percent('change_amount', 'current_amount - change_amount') }} as expected_value,
-        {{ ratio_envelope_pct('change_amount', 'current_amount - change_amount', '0.005', '0.01') }} as tolerance,
-        '%' as unit,
-        case
-            when change_amount is null or current_amount is null then 'insufficient_data'
-            when current_amount - change_amount = 0 then 'insufficient_data'
-            else {{ percent_status(
-                'signed_value',
-                safe_percent('change_amount', 'current_amount - change_amount'),
-                'value_decimals',
-                ratio_envelope_pct('change_amount', 'current_amount - change_amount', '0.005', '0.01')
-            ) }}
-        end as status,
-        {{ percent_severity('signed_value', safe_percent('change_amount', 'current_amount - change_amount'),
-            'value_decimals') }} as severity_override,
-        coalesce(
-            {{ percent_note_zh('signed_value', safe_percent('change_amount', 'current_amount - change_amount'),
-                'value_decimals') }},
-            case
+        {{ stated_percent_columns(
+            'signed_value', 'change_amount', 'current_amount - change_amount', 'value_decimals', '0.005', '0.01',
+            "case
                 when current_amount - change_amount = 0 then '上年数为 0，增减幅度无定义'
                 when change_amount is null or current_amount is null then '本节未列示增减额或本年数'
-            end,
-            '增减幅度 = 增减额 / (本年数 − 增减额) = '
-            || {{ format_number('change_amount') }} || ' / ' || {{ format_number('current_amount - change_amount') }}
-        ) as note_zh,
-        coalesce(
-            {{ percent_note_en('signed_value', safe_percent('change_amount', 'current_amount - change_amount'),
-                'value_decimals') }},
-            case
-                when
-                    current_amount - change_amount = 0
-                    then 'the prior-year amount is 0: a change in percent is undefined'
+                else '增减幅度 = 增减额 / (本年数 − 增减额) = ' || "
+                ~ format_number('change_amount') ~ " || ' / ' || " ~ format_number('current_amount - change_amount') ~ "
+            end",
+            "case
+                when current_amount - change_amount = 0 then 'the prior-year amount is 0: a change in percent is undefined'
                 when change_amount is null or current_amount is null
                     then 'the section states no change amount or current amount'
-            end,
-            'change / (current − change) = '
-            || {{ format_number('change_amount') }} || ' / ' || {{ format_number('current_amount - change_amount') }}
-        ) as note_en,
+                else 'change / (current − change) = ' || "
+                ~ format_number('change_amount') ~ " || ' / ' || " ~ format_number('current_amount - change_amount') ~ "
+            end"
+        ) }},
         section as source_sections
     from changes
 ),
@@ -349,38 +306,19 @@ completion_rows as (
         'NAR-04' as rule_id,
         subject_code || ':' || figure_id as subject,
         subject_name || ' 完成预算（' || section || '）' as subject_name,
-        figure_value as provided_value,
-        {{ safe_percent('actual_amount', 'budget_amount') }} as expected_value,
-        {{ ratio_envelope_pct('actual_amount', 'budget_amount', '0.005', '0.005') }} as tolerance,
-        '%' as unit,
-        case
-            when actual_amount is null or budget_amount is null then 'insufficient_data'
-            when budget_amount = 0 then 'insufficient_data'
-            else {{ percent_status(
-                'figure_value',
-                safe_percent('actual_amount', 'budget_amount'),
-                'value_decimals',
-                ratio_envelope_pct('actual_amount', 'budget_amount', '0.005', '0.005')
-            ) }}
-        end as status,
-        {{ percent_severity('figure_value', safe_percent('actual_amount', 'budget_amount'), 'value_decimals') }}
-            as severity_override,
-        coalesce(
-            {{ percent_note_zh('figure_value', safe_percent('actual_amount', 'budget_amount'), 'value_decimals') }},
-            case
+        {{ stated_percent_columns(
+            'figure_value', 'actual_amount', 'budget_amount', 'value_decimals', '0.005', '0.005',
+            "case
                 when budget_amount = 0 then '预算数为 0，完成比例无定义'
                 when budget_amount is null then '未列示预算数'
                 when actual_amount is null then '未列示决算数'
-            end
-        ) as note_zh,
-        coalesce(
-            {{ percent_note_en('figure_value', safe_percent('actual_amount', 'budget_amount'), 'value_decimals') }},
-            case
+            end",
+            "case
                 when budget_amount = 0 then 'the budget is 0: completion is undefined'
                 when budget_amount is null then 'the budget is not stated'
                 when actual_amount is null then 'the actual amount is not stated'
-            end
-        ) as note_en,
+            end"
+        ) }},
         section as source_sections
     from completions
 ),
