@@ -64,3 +64,11 @@ def test_a_reader_holding_the_file_does_not_block_the_nightly_build(
 
 def test_profiles_live_in_the_repository() -> None:
     assert (PROJECT_DIR / "profiles.yml").is_file()
+
+
+def test_the_warehouse_is_readable_by_older_duckdb_clients(sample_warehouse: Path) -> None:
+    # BI tools embed their own DuckDB, often older than 2.0: the file keeps the 1.x storage format
+    # (a DuckDB 1.1.3 client was seen reading it; profiles.yml sets storage_compatibility_version)
+    with duckdb.connect(str(sample_warehouse), read_only=True) as connection:
+        tags = connection.execute("select tags from duckdb_databases() where not internal").fetchone()
+    assert tags == ({"storage_version": "v1.0.0+"},)
