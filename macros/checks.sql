@@ -258,3 +258,17 @@
     coalesce({{ percent_note_zh(provided, expected, decimals) }}, {{ reason_zh }}) as note_zh,
     coalesce({{ percent_note_en(provided, expected, decimals) }}, {{ reason_en }}) as note_en
 {%- endmacro %}
+
+{#- The value of the last statement of `metric` about the same subject, before this one in its section. -#}
+{% macro stated_just_before(statement, metric, value_column) -%}
+    (
+        select arg_max(earlier.{{ value_column }}, earlier.figure_id)
+        from narrative as earlier
+        where
+            earlier.disclosure_id = {{ statement }}.disclosure_id
+            and earlier.section = {{ statement }}.section
+            and earlier.subject_code = {{ statement }}.subject_code
+            and earlier.metric = '{{ metric }}'
+            and earlier.figure_id < {{ statement }}.figure_id
+    )
+{%- endmacro %}

@@ -43,6 +43,27 @@ general_budget_closure as (
     group by functions.disclosure_id
 ),
 
+-- the amount of a subject for the whole disclosure: what its statements agree on, else the 三公 table
+disclosure_amounts as (
+    select
+        coalesce(agreed_amounts.disclosure_id, three_public.disclosure_id) as disclosure_id,
+        coalesce(agreed_amounts.subject_code, three_public.item_code) as subject_code,
+        coalesce(agreed_amounts.amount, three_public.actual_amount) as amount
+    from (
+        select
+            disclosure_id,
+            subject_code,
+            max(stated_value) as amount
+        from agreed
+        where metric = 'amount' and unit = '万元'
+        group by disclosure_id, subject_code
+    ) as agreed_amounts
+    full outer join three_public
+        on
+            agreed_amounts.disclosure_id = three_public.disclosure_id
+            and agreed_amounts.subject_code = three_public.item_code
+),
+
 -- NAR-01 -------------------------------------------------------------------------------------------
 stated_function_amounts as (
     select
@@ -133,17 +154,8 @@ stated_project_amounts as (
 shares as (
     select
         share_statement.*,
-        (
-            -- the amount this share belongs to: stated just before it, in the same section
-            select arg_max(amount.value_wan_yuan, amount.figure_id)
-            from narrative as amount
-            where
-                amount.disclosure_id = share_statement.disclosure_id
-                and amount.section = share_statement.section
-                and amount.subject_code = share_statement.subject_code
-                and amount.metric = 'amount'
-                and amount.figure_id < share_statement.figure_id
-        ) as numerator,
+        -- the amount this share belongs to: stated just before it, in the same section
+        {{ stated_just_before('share_statement', 'amount', 'value_wan_yuan') }} as numerator,
         coalesce(
             (
                 select max(denominator.value_wan_yuan)
@@ -154,24 +166,13 @@ shares as (
                     and denominator.subject_code = share_statement.denominator
                     and denominator.metric = 'amount'
             ),
-            (
-                select max(agreed.stated_value)
-                from agreed
-                where
-                    agreed.disclosure_id = share_statement.disclosure_id
-                    and agreed.subject_code = share_statement.denominator
-                    and agreed.metric = 'amount'
-                    and agreed.unit = '万元'
-            ),
-            (
-                select max(three_public.actual_amount)
-                from three_public
-                where
-                    three_public.disclosure_id = share_statement.disclosure_id
-                    and three_public.item_code = share_statement.denominator
-            )
+            disclosure_amounts.amount
         ) as denominator_value
     from narrative as share_statement
+    left join disclosure_amounts
+        on
+            share_statement.disclosure_id = disclosure_amounts.disclosure_id
+            and share_statement.denominator = disclosure_amounts.subject_code
     where share_statement.metric = 'share_pct'
 ),
 
@@ -195,45 +196,16 @@ share_rows as (
 changes as (
     select
         change_pct.*,
-        (
-            select arg_max(change_amount.signed_value, change_amount.figure_id)
-            from narrative as change_amount
-            where
-                change_amount.disclosure_id = change_pct.disclosure_id
-                and change_amount.section = change_pct.section
-                and change_amount.subject_code = change_pct.subject_code
-                and change_amount.metric = 'change_amount'
-                and change_amount.figure_id < change_pct.figure_id
-        ) as change_amount,
+        {{ stated_just_before('change_pct', 'change_amount', 'signed_value') }} as change_amount,
         coalesce(
-            (
-                select arg_max(amount.value_wan_yuan, amount.figure_id)
-                from narrative as amount
-                where
-                    amount.disclosure_id = change_pct.disclosure_id
-                    and amount.section = change_pct.section
-                    and amount.subject_code = change_pct.subject_code
-                    and amount.metric = 'amount'
-                    and amount.figure_id < change_pct.figure_id
-            ),
-            (
-                select max(agreed.stated_value)
-                from agreed
-                where
-                    agreed.disclosure_id = change_pct.disclosure_id
-                    and agreed.subject_code = change_pct.subject_code
-                    and agreed.metric = 'amount'
-                    and agreed.unit = '万元'
-            ),
-            (
-                select max(three_public.actual_amount)
-                from three_public
-                where
-                    three_public.disclosure_id = change_pct.disclosure_id
-                    and three_public.item_code = change_pct.subject_code
-            )
+            {{ stated_just_before('change_pct', 'amount', 'value_wan_yuan') }},
+            disclosure_amounts.amount
         ) as current_amount
     from narrative as change_pct
+    left join disclosure_amounts
+        on
+            change_pct.disclosure_id = disclosure_amounts.disclosure_id
+            and change_pct.subject_code = disclosure_amounts.subject_code
     where change_pct.metric = 'change_pct'
 ),
 
