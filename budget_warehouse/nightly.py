@@ -1,30 +1,77 @@
-"""The nightly job: `dbt build` into a fresh file, then publish it by an atomic rename.
+"""The nightly job: land the raw files, `dbt build` into a fresh file, guard, then publish by an atomic rename.
 
-BI tools may hold the published file open read-only; DuckDB would refuse a writer on it. Building
-into a sibling file and renaming it over the published one never blocks on them, and a failed build
-leaves the last good warehouse in place: nobody ever sees a half-built one.
+BI tools may hold the published file open read-only; DuckDB would refuse a writer on it. Building into a
+sibling file and renaming it over the published one never blocks on them, and a failed build leaves the
+last good warehouse in place: nobody ever sees a half-built one. Before the rename, the publish guard
+refuses a build that would lose disclosures or empty a mart (`--allow-shrink` overrides it).
 
 Once published, the warehouse is validated read-only against the expectation suites and the stewards'
-report is written (budget_warehouse.validate). Exit status: 0; 1 when the build failed; 2 when a critical
-expectation fails on something no steward has acknowledged (the build is published all the same).
+report is written (budget_warehouse.validate).
+
+Exit status: 0; 1 when nothing was published (the landing or the build failed, or the guard refused);
+2 when a critical expectation fails on something no steward has acknowledged (the build is published all
+the same); 3 when the build was published but the report could not be written; 4 when another nightly
+job holds the warehouse (this run changed nothing).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
+import yaml
 from dbt.cli.main import dbtRunner
 
+from budget_warehouse.landing.contract import SAMPLE_DIR
+from budget_warehouse.landing.land import LandingError, land
+from budget_warehouse.publish_guard import DEFAULT_MAX_SHRINK, shrink_reasons, snapshot
+from budget_warehouse.run_lock import WarehouseBusy, nightly_lock
 from budget_warehouse.validate import run_validation
 from budget_warehouse.warehouse_paths import PROJECT_DIR, build_path, published_path, reports_path
+
+NOT_PUBLISHED = 1
+REPORT_FAILED = 3
+WAREHOUSE_BUSY = 4
 
 
 def _remove(path: Path) -> None:
     for candidate in (path, path.with_name(path.name + ".wal")):
         candidate.unlink(missing_ok=True)
+
+
+def parse_arguments(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
+    """The job's own options; everything else is passed to `dbt build`."""
+    parser = argparse.ArgumentParser(prog="python -m budget_warehouse.nightly", allow_abbrev=False)
+    parser.add_argument(
+        "--raw-dir",
+        action="append",
+        type=Path,
+        default=[],
+        help="a folder of raw CSV files (repeatable); default: the shipped sample (seeds/sample)",
+    )
+    parser.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="publish even when disclosures disappear or a mart empties or shrinks past --max-shrink",
+    )
+    parser.add_argument(
+        "--max-shrink",
+        type=float,
+        default=DEFAULT_MAX_SHRINK,
+        help="the largest fraction of a mart's rows a build may lose without --allow-shrink (default 0.5)",
+    )
+    options, dbt_args = parser.parse_known_args(argv)
+    # `--vars '{raw_files_dir: DIR}'` names a raw folder too (dbt itself no longer reads it).
+    if "--vars" in dbt_args:
+        index = dbt_args.index("--vars")
+        dbt_vars = yaml.safe_load(dbt_args[index + 1]) if index + 1 < len(dbt_args) else None
+        if isinstance(dbt_vars, dict) and dbt_vars.get("raw_files_dir"):
+            options.raw_dir.append(Path(str(dbt_vars["raw_files_dir"])))
+    return options, dbt_args
 
 
 def run_dbt_build(target_file: Path, extra_args: list[str]) -> bool:
@@ -36,31 +83,111 @@ def run_dbt_build(target_file: Path, extra_args: list[str]) -> bool:
     return bool(result.success)
 
 
-def publish(built: Path, published: Path) -> None:
-    """Replace the published file with the built one in a single rename."""
-    os.replace(built, published)
-    built.with_name(built.name + ".wal").unlink(missing_ok=True)
+def set_stale_wal_aside(published: Path) -> Path | None:
+    """A `.wal` beside the published file is left by a writer that did not close it (a crash). DuckDB would
+    replay it onto whatever file takes the name, so it is moved aside (kept, never deleted)."""
+    wal = published.with_name(published.name + ".wal")
+    if not wal.exists():
+        return None
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    aside = wal.with_name(f"{wal.name}.stale-{stamp}")
+    os.replace(wal, aside)
+    return aside
 
 
-def main(argv: list[str] | None = None) -> int:
-    extra_args = list(sys.argv[1:] if argv is None else argv)
-    published = published_path()
-    published.parent.mkdir(parents=True, exist_ok=True)
+def reports_writable(reports_root: Path) -> str | None:
+    """None when the reports folder can be written, else why not: checked before anything is built."""
+    try:
+        reports_root.mkdir(parents=True, exist_ok=True)
+        probe = reports_root / f".write-probe-{os.getpid()}"
+        probe.write_text("", encoding="utf-8")
+        probe.unlink()
+    except OSError as error:
+        return f"the reports folder {reports_root} is not writable: {error.strerror or error}"
+    return None
+
+
+def guard_refusal(published: Path, building: Path, max_shrink: float) -> list[str]:
+    """Why the build must not replace the published warehouse; empty when it may."""
+    if not published.exists():
+        return []
+    try:
+        before = snapshot(published)
+    except Exception as error:  # noqa: BLE001 - any failure to read it is a reason to stop, with its message
+        return [f"the published warehouse cannot be read to compare with ({error}); is a writer holding it?"]
+    return shrink_reasons(before, snapshot(building), max_shrink)
+
+
+def build_and_publish(options: argparse.Namespace, dbt_args: list[str], published: Path) -> int:
     building = build_path(published)
     _remove(building)
+    raw_dirs = options.raw_dir or [SAMPLE_DIR]
 
     started = time.monotonic()
-    succeeded = run_dbt_build(building, extra_args)
+    try:
+        landed = land(raw_dirs, building)
+    except LandingError as error:
+        _remove(building)
+        print(f"nightly: {error}; {_kept(published)}", file=sys.stderr)
+        return NOT_PUBLISHED
+    print(f"{landed.summary()} ({time.monotonic() - started:.1f} s)")
+
+    started = time.monotonic()
+    succeeded = run_dbt_build(building, dbt_args)
     elapsed = time.monotonic() - started
     if not succeeded:
         _remove(building)
-        kept = "the previous warehouse is unchanged" if published.exists() else "no warehouse was published"
-        print(f"nightly: dbt build failed after {elapsed:.1f} s; {kept}: {published}", file=sys.stderr)
-        return 1
+        print(f"nightly: dbt build failed after {elapsed:.1f} s; {_kept(published)}", file=sys.stderr)
+        return NOT_PUBLISHED
 
-    publish(building, published)
+    refusal = guard_refusal(published, building, options.max_shrink)
+    if refusal and not options.allow_shrink:
+        _remove(building)
+        print("nightly: publish refused, the new build would lose data:", file=sys.stderr)
+        for reason in refusal:
+            print(f"  {reason}", file=sys.stderr)
+        print(
+            f"  {_kept(published)}; run again with --allow-shrink if the loss is intended", file=sys.stderr
+        )
+        return NOT_PUBLISHED
+    for reason in refusal:
+        print(f"nightly: published although {reason} (--allow-shrink)")
+
+    aside = set_stale_wal_aside(published)
+    if aside is not None:
+        print(f"nightly: a stale write-ahead log beside the published file was set aside as {aside}")
+    os.replace(building, published)
+    building.with_name(building.name + ".wal").unlink(missing_ok=True)
     print(f"nightly: dbt build succeeded in {elapsed:.1f} s; published {published}")
-    return run_validation(published, reports_path())
+    return 0
+
+
+def _kept(published: Path) -> str:
+    return "the previous warehouse is unchanged" if published.exists() else "no warehouse was published"
+
+
+def main(argv: list[str] | None = None) -> int:
+    options, dbt_args = parse_arguments(list(sys.argv[1:] if argv is None else argv))
+    published = published_path()
+    published.parent.mkdir(parents=True, exist_ok=True)
+    reports_root = reports_path()
+    unwritable = reports_writable(reports_root)
+    if unwritable:
+        print(f"nightly: {unwritable}; nothing was built", file=sys.stderr)
+        return REPORT_FAILED
+    try:
+        with nightly_lock(published):
+            status = build_and_publish(options, dbt_args, published)
+            if status != 0:
+                return status
+            try:
+                return run_validation(published, reports_root)
+            except OSError as error:
+                print(f"nightly: published, but the report could not be written: {error}", file=sys.stderr)
+                return REPORT_FAILED
+    except WarehouseBusy as busy:
+        print(f"nightly: {busy}", file=sys.stderr)
+        return WAREHOUSE_BUSY
 
 
 if __name__ == "__main__":

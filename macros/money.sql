@@ -45,3 +45,32 @@
         {%- endfor %}
     ), '')
 {%- endmacro %}
+
+{#-
+    Printed numbers are accepted in plain decimal notation only (an optional sign, digits, an optional point
+    and decimals). Scientific notation (1e20, 9.1669e2) is rejected: no published table prints it, and it
+    hides the printed precision. More decimals than the type keeps would be rounded silently, and more
+    digits than a mart can sum would overflow it: both are rejected too, with the reason.
+    Money: at most 12 digits before the point (under 1,000,000,000,000 in its unit), at most 6 after.
+-#}
+{% macro decimal_text_problem(printed, integer_digits=12, scale=6) -%}
+    case
+        when {{ printed }} is null then null
+        when regexp_full_match({{ printed }}, '[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)[eE][+-]?[0-9]+')
+            then 'is in scientific notation, which is not allowed: ' || {{ printed }}
+        when not regexp_full_match({{ printed }}, '[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)')
+            then 'is not a number: ' || {{ printed }}
+        when length(split_part(ltrim(regexp_replace({{ printed }}, '^[+-]', ''), '0'), '.', 1)) > {{ integer_digits }}
+            then 'is out of range (more than {{ integer_digits }} digits before the decimal point): ' || {{ printed }}
+        when length(split_part({{ printed }} || '.', '.', 2)) > {{ scale }}
+            then 'has more than {{ scale }} decimals (they would be rounded): ' || {{ printed }}
+    end
+{%- endmacro %}
+
+{#- The printed number as DECIMAL, or null when decimal_text_problem has a reason to reject it. -#}
+{% macro decimal_text_value(printed, integer_digits=12, scale=6) -%}
+    case
+        when ({{ decimal_text_problem(printed, integer_digits, scale) }}) is null
+            then cast({{ printed }} as decimal({{ integer_digits + scale + 2 }}, {{ scale }}))
+    end
+{%- endmacro %}

@@ -13,21 +13,23 @@ renamed as (
         trim(cast(region as varchar)) as region,
         try_cast(fiscal_year as integer) as fiscal_year,
         trim(cast(amount_unit as varchar)) as amount_unit,
-        try_cast(published_on as date) as published_on,
+        try_cast(trim(cast(published_on as varchar)) as date) as published_on,
         trim(cast(source_document as varchar)) as source_document,
         trim(cast(note as varchar)) as note,
-        cast(fiscal_year as varchar) as fiscal_year_text
+        cast(fiscal_year as varchar) as fiscal_year_text,
+        trim(cast(published_on as varchar)) as published_on_text
     from source
 ),
 
 validated as (
     select
-        * exclude (fiscal_year_text),
+        * exclude (fiscal_year_text, published_on_text),
         {{ rejection_reason([
             ("disclosure_id is null or disclosure_id = ''", "'disclosure_id is empty'"),
             ("count(*) over (partition by disclosure_id) > 1", "'disclosure_id is listed more than once'"),
             ("department_name is null", "'department_name is empty'"),
             ("fiscal_year is null", "'fiscal_year is not a year: ' || coalesce(fiscal_year_text, '(empty)')"),
+            ("published_on_text is not null and published_on is null", "'published_on is not a date (YYYY-MM-DD): ' || published_on_text"),
             ("amount_unit is null or amount_unit not in ('万元', '元')", "'amount_unit must be 万元 or 元, not ' || coalesce(amount_unit, '(empty)')"),
         ]) }} as rejection_reason
     from renamed
