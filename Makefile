@@ -9,7 +9,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 # Great Expectations never tries the network: stewards often work on closed networks.
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: install nightly build test lint validate unacknowledged docs clean
+.PHONY: install system-packages nightly dev test lint validate unacknowledged docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,9 +33,22 @@ validate: install
 unacknowledged: install
 	$(BIN)/python -m budget_warehouse.review
 
-## Every test: dbt builds on real DuckDB files, golden figures, lint.
-test: install
+## Every test: dbt builds on real DuckDB files, golden figures, lint. Installs the Debian packages the
+## browser tests need (Chromium, a CJK font) when they are missing, or says which to install.
+test: install system-packages
 	$(BIN)/python -m pytest
+
+system-packages:
+	./.ci/system-packages
+
+## dbt by hand: land the sample (or RAW=folder) into the development file, then build it. Never touches the
+## published warehouse; run other dbt commands the same way: `.venv/bin/dbt <command>`.
+DEV_WAREHOUSE := warehouse/dev/budget_warehouse_dev.duckdb
+RAW ?= seeds/sample
+dev: install
+	rm -f $(DEV_WAREHOUSE) $(DEV_WAREHOUSE).wal
+	$(BIN)/python -m budget_warehouse.landing.land $(DEV_WAREHOUSE) $(RAW)
+	$(BIN)/dbt build
 
 lint: install
 	$(BIN)/sqlfluff lint models macros tests

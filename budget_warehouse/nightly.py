@@ -1,4 +1,4 @@
-"""The nightly job: land the raw files, `dbt build` into a fresh file, guard, then publish by an atomic rename.
+"""The nightly job: land the raw files, `dbt build` into a fresh file, guard, publish by an atomic rename.
 
 BI tools may hold the published file open read-only; DuckDB would refuse a writer on it. Building into a
 sibling file and renaming it over the published one never blocks on them, and a failed build leaves the
@@ -29,7 +29,7 @@ from dbt.cli.main import dbtRunner
 from budget_warehouse.landing.contract import SAMPLE_DIR
 from budget_warehouse.landing.land import LandingError, land
 from budget_warehouse.publish_guard import DEFAULT_MAX_SHRINK, shrink_reasons, snapshot
-from budget_warehouse.run_lock import WarehouseBusy, nightly_lock
+from budget_warehouse.run_lock import WarehouseBusyError, nightly_lock
 from budget_warehouse.validate import run_validation
 from budget_warehouse.warehouse_paths import PROJECT_DIR, build_path, published_path, reports_path
 
@@ -113,7 +113,7 @@ def guard_refusal(published: Path, building: Path, max_shrink: float) -> list[st
         return []
     try:
         before = snapshot(published)
-    except Exception as error:  # noqa: BLE001 - any failure to read it is a reason to stop, with its message
+    except Exception as error:  # any failure to read it is a reason to stop, with its message
         return [f"the published warehouse cannot be read to compare with ({error}); is a writer holding it?"]
     return shrink_reasons(before, snapshot(building), max_shrink)
 
@@ -146,9 +146,7 @@ def build_and_publish(options: argparse.Namespace, dbt_args: list[str], publishe
         print("nightly: publish refused, the new build would lose data:", file=sys.stderr)
         for reason in refusal:
             print(f"  {reason}", file=sys.stderr)
-        print(
-            f"  {_kept(published)}; run again with --allow-shrink if the loss is intended", file=sys.stderr
-        )
+        print(f"  {_kept(published)}; run again with --allow-shrink if the loss is intended", file=sys.stderr)
         return NOT_PUBLISHED
     for reason in refusal:
         print(f"nightly: published although {reason} (--allow-shrink)")
@@ -185,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
             except OSError as error:
                 print(f"nightly: published, but the report could not be written: {error}", file=sys.stderr)
                 return REPORT_FAILED
-    except WarehouseBusy as busy:
+    except WarehouseBusyError as busy:
         print(f"nightly: {busy}", file=sys.stderr)
         return WAREHOUSE_BUSY
 

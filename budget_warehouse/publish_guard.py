@@ -43,9 +43,8 @@ def snapshot(database: Path) -> Snapshot:
             mart_rows[table] = counted[0] if counted else 0
         disclosures: frozenset[str] = frozenset()
         if "dim_disclosure" in tables:
-            disclosures = frozenset(
-                row[0] for row in connection.execute(f"select disclosure_id from {MARTS_SCHEMA}.dim_disclosure")
-            )
+            query = f"select disclosure_id from {MARTS_SCHEMA}.dim_disclosure"
+            disclosures = frozenset(row[0] for row in connection.execute(query).fetchall())
     return Snapshot(disclosures=disclosures, mart_rows=mart_rows)
 
 
@@ -66,7 +65,6 @@ def shrink_reasons(published: Snapshot, built: Snapshot, max_shrink: float) -> l
             reasons.append(f"marts.{table} would become empty ({before} rows published)")
         elif (before - after) / before > max_shrink:
             reasons.append(
-                f"marts.{table} would shrink from {before} to {after} rows "
-                f"(more than {max_shrink:.0%} fewer)"
+                f"marts.{table} would shrink from {before} to {after} rows (more than {max_shrink:.0%} fewer)"
             )
     return reasons

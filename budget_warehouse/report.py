@@ -80,6 +80,24 @@ class DisclosureSummary:
 
 
 @dataclass(frozen=True)
+class RejectedRow:
+    """A raw record that was not loaded (marts.fct_rejected_rows), or a raw file broken as a whole."""
+
+    raw_file_name: str | None
+    source_file: str
+    source_line: int | None
+    disclosure_id: str | None
+    rejected_at: str
+    rejection_reason: str
+    raw_text: str | None
+
+    @property
+    def key(self) -> str:
+        """Stable across runs while the file and the reason stay the same: what "new" is counted against."""
+        return f"{Path(self.source_file).name}:{self.source_line or 0}:{self.rejection_reason}"
+
+
+@dataclass(frozen=True)
 class Bar:
     label: str
     value_text: str
@@ -125,6 +143,8 @@ class ReportData:
     comparison: RunComparison
     expenditure_charts: list[Chart]
     execution_charts: list[Chart]
+    rejected_rows: list[RejectedRow]
+    new_rejection_keys: frozenset[str]
 
 
 def plain(value: Decimal | None) -> str:
@@ -266,6 +286,48 @@ def read_execution_charts(connection: duckdb.DuckDBPyConnection) -> list[Chart]:
     return charts
 
 
+def read_rejected_rows(connection: duckdb.DuckDBPyConnection) -> list[RejectedRow]:
+    """Every record that was not loaded, and every raw file broken as a whole (header, encoding, 0 bytes)."""
+    rows = connection.execute(
+        "select raw_file_name, source_file, source_line, disclosure_id, rejected_at, rejection_reason, "
+        "raw_text "
+        "from marts.fct_rejected_rows "
+        "union all "
+        "select raw_file_name, source_file, null, null, 'landing', "
+        "coalesce(file_problem, 'no kind of the raw contract has this file name'), null "
+        "from marts.fct_load_reconciliation "
+        "where (file_problem is not null and raw_rows = 0) or raw_file_name is null "
+        "order by source_file, source_line nulls first"
+    ).fetchall()
+    return [RejectedRow(*row) for row in rows]
+
+
+def read_rejection_keys(rejected_rows_json: Path) -> frozenset[str] | None:
+    """The rejection keys a previous report listed; None when there was no previous report."""
+    if not rejected_rows_json.is_file():
+        return None
+    return frozenset(json.loads(rejected_rows_json.read_text(encoding="utf-8"))["keys"])
+
+
+def write_rejected_rows_json(path: Path, rows: list[RejectedRow]) -> None:
+    document = {
+        "keys": sorted({row.key for row in rows}),
+        "rejected_rows": [
+            {
+                "raw_file_name": row.raw_file_name,
+                "source_file": row.source_file,
+                "source_line": row.source_line,
+                "disclosure_id": row.disclosure_id,
+                "rejected_at": row.rejected_at,
+                "rejection_reason": row.rejection_reason,
+                "raw_text": row.raw_text,
+            }
+            for row in rows
+        ],
+    }
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
 def finding_record(finding: Finding) -> dict[str, str | int | None]:
     """A finding for findings.json and findings.csv: decimals as exact strings, dates in ISO form."""
     record: dict[str, str | int | None] = {}
@@ -292,9 +354,16 @@ def write_findings_csv(path: Path, findings: Iterable[Finding]) -> None:
         writer.writerow(CSV_COLUMNS)
         for finding in findings:
             record = finding_record(finding)
-            writer.writerow(
-                [neutralise("" if record[column] is None else str(record[column])) for column in CSV_COLUMNS]
-            )
+            writer.writerow([_csv_cell(getattr(finding, column), record[column]) for column in CSV_COLUMNS])
+
+
+def _csv_cell(value: object, shown: str | int | None) -> str:
+    """Numbers stay numbers (a negative difference is not a formula); only text is neutralised."""
+    if shown is None:
+        return ""
+    if isinstance(value, Decimal | int):
+        return str(shown)
+    return neutralise(str(shown))
 
 
 def write_findings_json(path: Path, data: ReportData) -> None:
@@ -353,4 +422,5 @@ def write_report(run_dir: Path, data: ReportData) -> Path:
     page.write_text(render_html(data), encoding="utf-8")
     write_findings_json(run_dir / "findings.json", data)
     write_findings_csv(run_dir / "findings.csv", data.findings)
+    write_rejected_rows_json(run_dir / "rejected_rows.json", data.rejected_rows)
     return page

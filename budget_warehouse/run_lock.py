@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
-class WarehouseBusy(Exception):
+class WarehouseBusyError(Exception):
     """Another nightly job holds the warehouse."""
 
 
@@ -31,7 +31,7 @@ def nightly_lock(published: Path) -> Iterator[None]:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(descriptor, 32, 0).decode("ascii", "replace").strip() or "unknown"
-            raise WarehouseBusy(
+            raise WarehouseBusyError(
                 f"another nightly is running on {published} (pid {holder}); this run changes nothing"
             ) from None
         os.ftruncate(descriptor, 0)

@@ -30,6 +30,8 @@ from budget_warehouse.report import (
     read_execution_charts,
     read_expenditure_charts,
     read_finding_ids,
+    read_rejected_rows,
+    read_rejection_keys,
     write_report,
 )
 from budget_warehouse.review import (
@@ -104,7 +106,11 @@ def generate_dbt_docs(warehouse: Path, destination: Path) -> bool:
 
 
 def summary_lines(
-    outcomes: list[ExpectationOutcome], comparison: RunComparison, blockers: list[Blocker], stale_count: int
+    outcomes: list[ExpectationOutcome],
+    comparison: RunComparison,
+    blockers: list[Blocker],
+    stale_count: int,
+    rejected: tuple[int, int],
 ) -> list[str]:
     failed = [outcome for outcome in outcomes if not outcome.success]
     by_severity = ", ".join(
@@ -120,8 +126,18 @@ def summary_lines(
         f"{len(comparison.acknowledged)} acknowledged, {len(comparison.unacknowledged)} not acknowledged; "
         f"{stale_count} stale decisions",
     ]
-    if not blockers:
+    rejected_count, new_rejections = rejected
+    if rejected_count:
+        lines.append(
+            f"not loaded: {rejected_count} raw record(s) or file(s), {new_rejections} new since the last run "
+            "(marts.fct_rejected_rows; the report lists them)"
+        )
+    if not blockers and not new_rejections:
         lines.append("gate: passed, every critical failure is acknowledged")
+        return lines
+    if new_rejections:
+        lines.append(f"gate: FAILED, {new_rejections} raw record(s) or file(s) newly not loaded")
+    if not blockers:
         return lines
     lines.append(f"gate: FAILED, {len(blockers)} critical expectation(s) fail on something not acknowledged:")
     for blocker in blockers:
@@ -139,12 +155,15 @@ def run_validation(warehouse: Path, reports_root: Path) -> int:
     started = datetime.now(UTC)
     run_dir = new_run_dir(reports_root, started)
     previous = read_finding_ids(reports_root / LATEST / "findings.json")
+    previous_rejections = read_rejection_keys(reports_root / LATEST / "rejected_rows.json") or frozenset()
 
     outcomes = validate(warehouse, load_suites(), data_docs_dir=run_dir / "gx_data_docs")
     with open_read_only(warehouse) as connection:
         findings = read_findings(connection)
         comparison = compare_runs(findings, previous)
         blockers = blocking_failures(outcomes, comparison.acknowledged)
+        rejected_rows = read_rejected_rows(connection)
+        new_rejections = frozenset(row.key for row in rejected_rows) - previous_rejections
         data = ReportData(
             generated_at=started.isoformat(timespec="seconds"),
             warehouse=str(warehouse),
@@ -157,6 +176,8 @@ def run_validation(warehouse: Path, reports_root: Path) -> int:
             comparison=comparison,
             expenditure_charts=read_expenditure_charts(connection),
             execution_charts=read_execution_charts(connection),
+            rejected_rows=rejected_rows,
+            new_rejection_keys=new_rejections,
         )
 
     page = write_report(run_dir, data)
@@ -168,10 +189,11 @@ def run_validation(warehouse: Path, reports_root: Path) -> int:
         print("validate: dbt docs generate failed; the report has no dbt docs this run", file=sys.stderr)
     latest = publish_latest(run_dir, reports_root)
 
-    for line in summary_lines(outcomes, comparison, blockers, len(data.stale_decisions)):
+    rejected = (len(rejected_rows), len(new_rejections))
+    for line in summary_lines(outcomes, comparison, blockers, len(data.stale_decisions), rejected):
         print(line)
     print(f"report: {page} (and {latest / 'index.html'})")
-    return GATE_FAILED if blockers else 0
+    return GATE_FAILED if blockers or new_rejections else 0
 
 
 def main(argv: list[str] | None = None) -> int:

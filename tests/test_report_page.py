@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Dialog, Page, sync_playwright
 
 from budget_warehouse.report import (
+    RejectedRow,
     ReportData,
     read_disclosure_summaries,
     read_execution_charts,
@@ -119,6 +120,15 @@ def test_text_from_the_data_is_shown_as_text_never_run(
         decision_note=f'"><img src=x onerror=alert(2)>{INJECTED}',
     )
     findings = [hostile]
+    rejected = RejectedRow(
+        raw_file_name="raw_function_lines",
+        source_file="raw_function_lines.csv",
+        source_line=7,
+        disclosure_id="luzhou-hrss-2020",
+        rejected_at="landing",
+        rejection_reason="the row has 13 fields where the header has 12 (an unquoted comma or quote?)",
+        raw_text=f"luzhou-hrss-2020,T5,{INJECTED}",
+    )
     data = ReportData(
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         warehouse=INJECTED,
@@ -131,6 +141,8 @@ def test_text_from_the_data_is_shown_as_text_never_run(
         comparison=compare_runs(findings, None),
         expenditure_charts=read_expenditure_charts(marts),
         execution_charts=read_execution_charts(marts),
+        rejected_rows=[rejected],
+        new_rejection_keys=frozenset({rejected.key}),
     )
     opened = OpenedPage(browser, write_report(tmp_path, data))
     row = opened.page.locator("#findings tbody tr.finding")
@@ -139,6 +151,7 @@ def test_text_from_the_data_is_shown_as_text_never_run(
     assert opened.requests == [opened.url]
     assert INJECTED in row.inner_text()
     assert f"行政运行{INJECTED}" in opened.page.locator("#needs-decision").inner_text()
+    assert INJECTED in opened.page.locator("#not-loaded tr.rejected-row").inner_text()
     # the page's own filter script is the only script element; the injected ones are text
     assert opened.page.locator("script").count() == 1
     assert opened.page.locator("img").count() == 0

@@ -123,6 +123,8 @@ def test_findings_csv_neutralises_cells_a_spreadsheet_would_run(
         subject="-2+3",
         decision_note="@SUM(A1:A2)",
         source_sections="\t=1",
+        provided_value=Decimal("-178.66"),
+        difference=Decimal("-0.01"),
     )
     path = tmp_path / "findings.csv"
     write_findings_csv(path, [hostile])
@@ -135,6 +137,9 @@ def test_findings_csv_neutralises_cells_a_spreadsheet_would_run(
     assert row["decision_note"] == "'@SUM(A1:A2)"
     assert row["source_sections"] == "'\t=1"
     assert row["finding_id"] == finding.finding_id
+    # numbers stay numbers: a negative amount is not a formula
+    assert row["provided_value"] == "-178.66"
+    assert row["difference"] == "-0.01"
 
 
 def test_removing_an_acknowledgement_fails_the_nightly_and_restoring_it_passes(

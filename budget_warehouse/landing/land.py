@@ -1,4 +1,4 @@
-"""Land raw folders into the build's `landing` schema: one table per kind of raw file, plus what was not loaded.
+"""Land raw folders into the build's `landing` schema: a table per kind of raw file, and what was not loaded.
 
 - `landing.<kind>`: every record that passed the structural checks, all columns as text (staging casts and
   validates them), with `source_file`, `source_line` (the physical line the record starts on, header = 1)
@@ -39,6 +39,9 @@ NUMBER_COLUMNS = frozenset(
 NOT_LOADED_COLUMNS = (
     "source_file", "raw_file_name", "source_line", "line_kind", "reason", "raw_text", "disclosure_id",
 )  # fmt: skip
+
+
+EMPTY_FILE = "0 bytes: no header and no rows"
 
 
 class LandingError(Exception):
@@ -134,8 +137,11 @@ def land(folders: list[Path], database: Path) -> LandingResult:
             files_csv,
             FILE_COLUMNS,
             [_file_row(parsed) for parsed in parsed_files]
-            + [[str(path), "", "", "", "", "", "no kind of the raw contract has this file name"]
-               + [""] * (len(FILE_COLUMNS) - 7) for path in unknown],
+            + [
+                [str(path), "", "", "", "", "", "no kind of the raw contract has this file name"]
+                + [""] * (len(FILE_COLUMNS) - 7)
+                for path in unknown
+            ],
         )
         not_loaded_csv = Path(scratch) / "lines_not_loaded.csv"
         _write_rows(
@@ -172,7 +178,7 @@ def _file_row(parsed: ParsedFile) -> list[str]:
         "size_bytes": str(parsed.size_bytes),
         "encoding": parsed.encoding or "",
         "header_line": str(parsed.header_line or ""),
-        "file_problem": parsed.header_problem or ("0 bytes: no header and no rows" if not parsed.size_bytes else ""),
+        "file_problem": parsed.header_problem or ("" if parsed.size_bytes else EMPTY_FILE),
         "physical_lines": str(parsed.physical_lines),
         "parsed_lines": str(parsed.parsed_lines),
         "header_lines": str(parsed.header_lines),
@@ -190,11 +196,13 @@ def _check_loaded(connection: duckdb.DuckDBPyConnection, table: str, expected: i
     row = connection.execute(f'select count(*) from {LANDING_SCHEMA}."{table}"').fetchone()
     loaded = row[0] if row else 0
     if loaded != expected:
-        raise LandingError(f"landing.{table}: the engine loaded {loaded} records where {expected} were written")
+        raise LandingError(
+            f"landing.{table}: the engine loaded {loaded} records where {expected} were written"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m budget_warehouse.landing.land DATABASE [RAW_FOLDER ...]`: land folders (default: the sample)."""
+    """`python -m budget_warehouse.landing.land DATABASE [RAW_FOLDER ...]` (default folder: the sample)."""
     args = list(sys.argv[1:] if argv is None else argv)
     if not args:
         print("usage: python -m budget_warehouse.landing.land DATABASE [RAW_FOLDER ...]", file=sys.stderr)

@@ -181,6 +181,8 @@ def read_raw_file(path: Path, kind: RawKind, landed_csv: Path) -> ParsedFile:
     sha256, size, lines = fingerprint(path)
     parsed = ParsedFile(path=path, kind=kind, sha256=sha256, size_bytes=size, physical_lines=lines)
     if size == 0:
+        with landed_csv.open("w", encoding="utf-8", newline="") as out:
+            csv.writer(out).writerow([*kind.columns, *PROVENANCE_COLUMNS])
         return parsed
     for encoding in ENCODINGS:
         attempt = ParsedFile(path=path, kind=kind, sha256=sha256, size_bytes=size, physical_lines=lines)
