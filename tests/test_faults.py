@@ -165,12 +165,7 @@ def hostile_folder_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, 
     lines = raw_dir / "raw_function_lines.csv"
     text = lines.read_text(encoding="utf-8").splitlines()
     header, first, *rest = text
-    values = {
-        "1e20": "amount is in scientific notation, which is not allowed: 1e20",
-        "9.1669e2": "amount is in scientific notation, which is not allowed: 9.1669e2",
-        "1.1234567": "amount has more than 6 decimals (they would be rounded): 1.1234567",
-        "1234567890123": "amount is out of range (more than 12 digits before the decimal point): 1234567890123",
-    }
+    values = ("1e20", "9.1669e2", "1.1234567", "1234567890123")
     fields = next(csv.reader([first]))
     amount_at = next(csv.reader([header])).index("amount")
     value_rows = []

@@ -99,7 +99,8 @@ def test_a_bad_row_deep_in_a_large_file_is_reported_at_its_line(tmp_path: Path) 
 
     with duckdb.connect(str(database), read_only=True) as connection:
         rejected = connection.execute(
-            "select source_line, line_kind from landing.lines_not_loaded where raw_file_name = 'raw_named_units'"
+            "select source_line, line_kind from landing.lines_not_loaded "
+            "where raw_file_name = 'raw_named_units'"
         ).fetchall()
         mismatched = connection.execute(
             "select count(*) from landing.raw_named_units where cast(item_no as bigint) != source_line"
