@@ -1,4 +1,6 @@
-"""Import published 部门决算 PDFs into raw CSV files: `python -m budget_warehouse.extract PDF... --out FOLDER`.
+"""Import published 部门决算 PDFs into raw CSV files.
+
+Usage: `python -m budget_warehouse.extract PDF... --out FOLDER`.
 
 Writes, per PDF, FOLDER/<kind>__<first 12 hex of its sha256>.csv, so FOLDER is directly a bulk raw folder.
 Exit status 1 when a file could not be read; the blank template is reported and skipped.
@@ -10,8 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from budget_warehouse.pdf_import.importer import TemplateDocument, import_document
-from budget_warehouse.pdf_import.read_pdf import UnreadablePdf
+from budget_warehouse.pdf_import.importer import TemplateDocumentError, import_document
+from budget_warehouse.pdf_import.read_pdf import UnreadablePdfError
 from budget_warehouse.pdf_import.write_raw import write_document
 
 
@@ -24,10 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     for pdf in args.pdfs:
         try:
             document = import_document(pdf)
-        except TemplateDocument as error:
+        except TemplateDocumentError as error:
             print(f"skipped {error}")
             continue
-        except (UnreadablePdf, OSError) as error:
+        except (UnreadablePdfError, OSError) as error:
             print(f"failed {error}", file=sys.stderr)
             failed += 1
             continue

@@ -40,7 +40,8 @@ def bench(pdfs: list[Path]) -> None:
             pages = _page_count(pdf, outcome.pages)
             total_pages += pages
             status = outcome.failure or f"{len(outcome.outputs)} files"
-            print(f"one core: {pdf.name}: {pages} pages in {seconds:.2f} s ({pages / seconds:.1f} pages/s); {status}")
+            speed = f"{pages} pages in {seconds:.2f} s ({pages / seconds:.1f} pages/s)"
+            print(f"one core: {pdf.name}: {speed}; {status}")
         single = time.perf_counter() - single_start
         print(f"one core: {len(pdfs)} documents in {single:.2f} s ({total_pages / single:.1f} pages/s)")
         inbox = Path(scratch) / "inbox"

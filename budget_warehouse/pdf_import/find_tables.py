@@ -1,8 +1,9 @@
 """Stage 2: find the standard tables by their printed titles and the pages each one spans.
 
 A table starts at its title (matched against the alias list, never a page number) and continues on the
-following pages until the next table title, any other table (a title ending in 表 with a 单位 line: 机关运行经费,
-政府采购 ... tables are recognised and skipped) or a part heading (第三部分 ...); blank pages in between are skipped.
+following pages until the next table title, any other table (a title ending in 表 with a 单位 line:
+机关运行经费, 政府采购 ... tables are recognised and skipped) or a part heading (第三部分 ...); blank pages
+in between are skipped.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from budget_warehouse.pdf_import.read_pdf import Document, Page, Word, line_text
 from budget_warehouse.pdf_import.reference import normalise, title_aliases
 
 PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分")
-UNIT_LINE = re.compile(r"单位[:：]\s*(万元|元)")
+UNIT_LINE = re.compile("单位[:\uff1a]\\s*(万元|元)")  # ASCII or full-width colon
 # A title printed with its own numbering (一、收入支出决算总表) is a table of contents entry or a heading.
-NUMBERED = re.compile(r"^[一二三四五六七八九十]+[、.．]|^\d+[、.．]")
+NUMBERED = re.compile("^[一二三四五六七八九十]+[、.\uff0e]|^\\d+[、.\uff0e]")
 MAX_TITLE_LENGTH = 40
 
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from budget_warehouse.pdf_import.find_tables import PageSlice
 from budget_warehouse.pdf_import.read_pdf import EDGE_MERGE, Word, cluster_lines
 
 AMOUNT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
-NOTE_START = re.compile(r"^(注|说明)[:：]")
+NOTE_START = re.compile("^(注|说明)[:\uff1a]")
 MIN_BAND = 3.0
 
 Interval = tuple[float, float]
@@ -55,7 +56,7 @@ def merge_positions(values: list[float]) -> list[float]:
 
 
 def bands(positions: list[float]) -> list[Interval]:
-    return [(a, b) for a, b in zip(positions, positions[1:], strict=False) if b - a >= MIN_BAND]
+    return [(a, b) for a, b in pairwise(positions) if b - a >= MIN_BAND]
 
 
 def is_amount(text: str) -> bool:

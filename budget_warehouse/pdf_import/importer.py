@@ -25,13 +25,16 @@ from budget_warehouse.pdf_import.reference import normalise
 
 STANDARD_TABLES = tuple(f"T{n}" for n in range(1, 10))
 TEMPLATE_REASON = "template: placeholders, no figures"
-PLACEHOLDER = re.compile(r"X{2,}|Ｘ{2,}|×{2,}")
+# XX, full-width XX and multiplication signs all stand for a name still to be filled in.
+PLACEHOLDER = re.compile("X{2,}|\uff38{2,}|\u00d7{2,}")
 # "上海市普陀区财政局2024年度部门决算表" (the 第二部分 heading) or the cover's "…2024年度部门决算".
-DEPARTMENT_YEAR = re.compile(r"^(?:第[一二三四五六七八九十]+部分)?(?P<name>.+?)(?P<year>(?:19|20)\d{2})年度?部门决算")
+DEPARTMENT_YEAR = re.compile(
+    r"^(?:第[一二三四五六七八九十]+部分)?(?P<name>.+?)(?P<year>(?:19|20)\d{2})年度?部门决算"
+)
 REGION = re.compile(r"^(?P<province>.{2,3}?(?:省|自治区))?(?P<city>.{2,4}?市)?(?P<district>.{1,4}?[区县旗])?")
 
 
-class TemplateDocument(Exception):
+class TemplateDocumentError(Exception):
     """The document is the blank template (placeholders such as XX): never written as data."""
 
 
@@ -97,11 +100,11 @@ READERS: dict[str, Callable[[TableRegion, str], TableResult]] = {
 
 
 def import_document(path: Path) -> ImportedDocument:
-    """Read one PDF; raises UnreadablePdf or TemplateDocument (both with a one-line reason)."""
+    """Read one PDF; raises UnreadablePdfError or TemplateDocumentError (both with a one-line reason)."""
     document = read_document(path)
     name, year = department_and_year(document)
     if is_template(document, name):
-        raise TemplateDocument(f"{path.name}: {TEMPLATE_REASON}")
+        raise TemplateDocumentError(f"{path.name}: {TEMPLATE_REASON}")
     regions = [r for r in find_tables(document) if r.table_code]
     units = [r.unit for r in regions if r.unit]
     imported = ImportedDocument(

@@ -15,8 +15,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from budget_warehouse.pdf_import.importer import TemplateDocument, import_document
-from budget_warehouse.pdf_import.read_pdf import UnreadablePdf, file_sha256
+from budget_warehouse.pdf_import.importer import TemplateDocumentError, import_document
+from budget_warehouse.pdf_import.read_pdf import UnreadablePdfError, file_sha256
 from budget_warehouse.pdf_import.write_raw import write_csv, write_document
 
 MANIFEST = "import_manifest.json"
@@ -57,7 +57,7 @@ def import_one(pdf: Path, out_dir: Path, sha256: str) -> Outcome:
     outcome = Outcome(pdf.name, sha256)
     try:
         document = import_document(pdf)
-    except (UnreadablePdf, TemplateDocument) as error:
+    except (UnreadablePdfError, TemplateDocumentError) as error:
         outcome.failure = str(error)
         return outcome
     except Exception as error:  # an unexpected layout must not stop the other documents

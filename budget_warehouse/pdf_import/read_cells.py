@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from budget_warehouse.pdf_import.find_tables import TableRegion
-from budget_warehouse.pdf_import.grid import NOTE_START, Grid, Interval, build_grid, is_amount, join_cell, quote
+from budget_warehouse.pdf_import.grid import (
+    NOTE_START,
+    Grid,
+    Interval,
+    build_grid,
+    is_amount,
+    join_cell,
+    quote,
+)
 from budget_warehouse.pdf_import.read_pdf import Word, cluster_lines, line_text
 from budget_warehouse.pdf_import.reference import function_class_codes, normalise
 
@@ -92,7 +100,7 @@ FUND_LINES: tuple[tuple[str, str], ...] = (
     ("政府性基金", "government_fund"),
     ("国有资本经营", "state_capital"),
 )
-NUMBERING = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+NUMBERING = re.compile("^[一二三四五六七八九十]+[、.\uff0e]")
 
 
 @dataclass
@@ -167,7 +175,7 @@ def _is_code_header(words: list[str]) -> bool:
 
 
 def note_text(region: TableRegion, grids: list[Grid]) -> str:
-    """The note printed under an empty table (注： / 说明： ... 无数据 / 没有 ...), wrapped lines joined."""
+    """The note printed under an empty table (注 / 说明 ... 无数据 / 没有 ...), wrapped lines joined."""
     notes: list[str] = []
     for piece, grid in zip(region.slices, grids, strict=False):
         below = max((b for _, b in grid.rows), default=piece.top)
@@ -231,7 +239,9 @@ def _cells(grid: Grid, columns: list[Column], row: int, role: str) -> list[tuple
     for column in columns:
         x0, x1 = column.interval
         if column.role == role:
-            found.append((column, [w for w in grid.words if top <= w.y_center < bottom and x0 <= w.x_center < x1]))
+            found.append(
+                (column, [w for w in grid.words if top <= w.y_center < bottom and x0 <= w.x_center < x1])
+            )
     return found
 
 
@@ -247,7 +257,9 @@ def _function_row(
 ) -> None:
     code = "".join(w.text for _, words in _cells(grid, columns, row, "code") for w in sorted(words, key=_x))
     name = "".join(join_cell(words) for _, words in _cells(grid, columns, row, "name"))
-    amounts = [(c, w) for c, words in _cells(grid, columns, row, "amount") for w in words if is_amount(w.text)]
+    amounts = [
+        (c, w) for c, words in _cells(grid, columns, row, "amount") for w in words if is_amount(w.text)
+    ]
     if not amounts:
         return
     band_quote = quote(grid.band(row))
@@ -384,7 +396,9 @@ def read_three_public_table(region: TableRegion, source_section: str) -> TableRe
         for row in range(len(grid.rows)):
             for column, words in _cells(grid, columns, row, "amount"):
                 for word in (w for w in words if is_amount(w.text)):
-                    _three_public_cell(result, region, column, word, grid, row, piece.page.number, source_section)
+                    _three_public_cell(
+                        result, region, column, word, grid, row, piece.page.number, source_section
+                    )
     if result.amount_count == 0:
         result.empty_note = note_text(region, grids)
     return result
@@ -402,7 +416,9 @@ def _three_public_columns(grid: Grid) -> list[Column]:
     for index, measure in enumerate(measures):
         if not measure:
             continue
-        starts_group = not groups or measure != "actual_total" and measures[groups[-1][-1]] == "actual_total"
+        starts_group = not groups or (
+            measure != "actual_total" and measures[groups[-1][-1]] == "actual_total"
+        )
         if starts_group:
             groups.append([index])
         else:
@@ -422,7 +438,14 @@ def _strip_measure_words(text: str) -> str:
 
 
 def _three_public_cell(
-    result: TableResult, region: TableRegion, column: Column, word: Word, grid: Grid, row: int, page: int, section: str
+    result: TableResult,
+    region: TableRegion,
+    column: Column,
+    word: Word,
+    grid: Grid,
+    row: int,
+    page: int,
+    section: str,
 ) -> None:
     if not column.key:
         result.problems.append(f"T7 p{page}: {word.text} under a column not recognised ({column.header!r})")
@@ -501,7 +524,9 @@ def _summary_row(
 ) -> None:
     label_words = [w for _, words in _cells(grid, columns, row, "label") for w in words]
     label = "".join(join_cell(words) for _, words in _cells(grid, columns, row, "label"))
-    amounts = [(c, w) for c, words in _cells(grid, columns, row, "amount") for w in words if is_amount(w.text)]
+    amounts = [
+        (c, w) for c, words in _cells(grid, columns, row, "amount") for w in words if is_amount(w.text)
+    ]
     compact = normalise(label)
     if not compact or compact in ("项目", "收入", "支出") or (compact.startswith("项目") and not amounts):
         return
@@ -512,7 +537,9 @@ def _summary_row(
         fund = fund_override or column.key
         if not fund or not item or (item == "function" and not function_code):
             what = "column" if not fund else "line name"
-            result.problems.append(f"{region.table_code} p{page} '{band_quote}': {word.text}, {what} not recognised")
+            result.problems.append(
+                f"{region.table_code} p{page} '{band_quote}': {word.text}, {what} not recognised"
+            )
             continue
         row_out: Row = {
             "table_code": region.table_code,

@@ -19,7 +19,7 @@ LINE_TOLERANCE = 6.0
 EDGE_MERGE = 2.0
 
 
-class UnreadablePdf(Exception):
+class UnreadablePdfError(Exception):
     """The file cannot be read as a text PDF; the message is a one-line reason naming the file."""
 
 
@@ -109,11 +109,11 @@ def check_signature(path: Path) -> None:
     """Reject what is plainly not a PDF before pdfminer tries (and reports it less clearly)."""
     size = path.stat().st_size
     if size == 0:
-        raise UnreadablePdf(f"{path.name}: empty file (0 bytes)")
+        raise UnreadablePdfError(f"{path.name}: empty file (0 bytes)")
     with path.open("rb") as handle:
         head = handle.read(1024)
     if b"%PDF-" not in head:
-        raise UnreadablePdf(f"{path.name}: not a PDF (no %PDF header)")
+        raise UnreadablePdfError(f"{path.name}: not a PDF (no %PDF header)")
 
 
 def _edges(raw_page: pdfplumber.page.Page) -> tuple[list[VerticalEdge], list[HorizontalEdge]]:
@@ -137,7 +137,7 @@ def _page(raw_page: pdfplumber.page.Page, number: int) -> Page:
 
 
 def read_document(path: Path) -> Document:
-    """Read every page; raise UnreadablePdf (reason naming the file) for what holds no readable text."""
+    """Read every page; raise UnreadablePdfError (reason naming the file) for what holds no readable text."""
     check_signature(path)
     sha256 = file_sha256(path)
     try:
@@ -145,19 +145,21 @@ def read_document(path: Path) -> Document:
             pages = [_page(raw_page, index + 1) for index, raw_page in enumerate(pdf.pages)]
             image_count = sum(len(raw_page.images) for raw_page in pdf.pages)
     except (PDFPasswordIncorrect, PDFEncryptionError) as error:
-        raise UnreadablePdf(f"{path.name}: encrypted, a password is needed ({type(error).__name__})") from error
+        raise UnreadablePdfError(
+            f"{path.name}: encrypted, a password is needed ({type(error).__name__})"
+        ) from error
     except PdfminerException as error:
         cause = error.args[0] if error.args else error
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
-            raise UnreadablePdf(f"{path.name}: encrypted, a password is needed") from error
-        raise UnreadablePdf(f"{path.name}: damaged or truncated PDF ({_short(cause)})") from error
+            raise UnreadablePdfError(f"{path.name}: encrypted, a password is needed") from error
+        raise UnreadablePdfError(f"{path.name}: damaged or truncated PDF ({_short(cause)})") from error
     except Exception as error:  # pdfminer raises many unrelated types on broken files
-        raise UnreadablePdf(f"{path.name}: damaged or truncated PDF ({_short(error)})") from error
+        raise UnreadablePdfError(f"{path.name}: damaged or truncated PDF ({_short(error)})") from error
     if not pages:
-        raise UnreadablePdf(f"{path.name}: damaged or truncated PDF (no pages)")
+        raise UnreadablePdfError(f"{path.name}: damaged or truncated PDF (no pages)")
     if not any(page.words for page in pages):
         what = "only images, no text layer (a scan?)" if image_count else "no text on any page"
-        raise UnreadablePdf(f"{path.name}: {what}; OCR is not done")
+        raise UnreadablePdfError(f"{path.name}: {what}; OCR is not done")
     return Document(path, sha256, pages)
 
 

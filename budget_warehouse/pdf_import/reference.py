@@ -15,7 +15,8 @@ EXTRA_TITLE_ALIASES: dict[str, tuple[str, ...]] = {
     "T8": ("政府性基金预算财政拨款支出决算表",),
 }
 
-_QUOTES_AND_SPACES = re.compile(r"[\s“”\"'‘’「」『』]")
+# Spaces and every kind of quote mark, single curly quotes written as escapes.
+_QUOTES_AND_SPACES = re.compile("[\\s“”\"'\u2018\u2019「」『』]")
 
 
 def normalise(text: str) -> str:

@@ -21,8 +21,13 @@ SEEDS = Path(__file__).resolve().parents[2] / "seeds" / "sample"
 # An amount as these tables print it: two decimals, optional thousands separators. Codes, page numbers
 # and years have no decimals, so this count is independent of the importer's column logic.
 PRINTED_AMOUNT = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)\.\d{2}$")
-TABLE_KINDS = ("raw_function_lines", "raw_economic_lines", "raw_three_public_expenses", "raw_summary_lines",
-               "raw_table_totals")
+TABLE_KINDS = (
+    "raw_function_lines",
+    "raw_economic_lines",
+    "raw_three_public_expenses",
+    "raw_summary_lines",
+    "raw_table_totals",
+)
 
 
 @pytest.mark.parametrize("name", ["finance", "social"])

@@ -54,7 +54,12 @@ def test_finance_t2(finance: ImportedDocument) -> None:
     assert fn(finance, "T2", "2010601", "other_income") == "0.01"
     assert fn(finance, "T2", "2010602", "other_income") == "6.19"
     assert fn(finance, "T2", "2080505", "income_total") == "160.75"
-    assert amounts(finance, "raw_function_lines", table_code="T2", function_code="2010607", measure="other_income") == []
+    assert (
+        amounts(
+            finance, "raw_function_lines", table_code="T2", function_code="2010607", measure="other_income"
+        )
+        == []
+    )
 
 
 def test_finance_t3(finance: ImportedDocument) -> None:
@@ -120,7 +125,10 @@ def test_finance_printed_tables(finance: ImportedDocument) -> None:
     rows = {r["table_code"]: r for r in finance.rows["raw_printed_tables"]}
     assert [rows[f"T{n}"]["status"] for n in range(1, 10)] == ["printed"] * 7 + ["printed_empty"] * 2
     assert (rows["T4"]["page_first"], rows["T4"]["page_last"]) == ("12", "13")
-    assert rows["T3"]["columns_printed"] == "actual_total|basic|project|remit_to_superior|operating|subsidy_to_affiliates"
+    assert (
+        rows["T3"]["columns_printed"]
+        == "actual_total|basic|project|remit_to_superior|operating|subsidy_to_affiliates"
+    )
     assert rows["T4"]["columns_printed"] == "all_funds|general_public_budget|government_fund|state_capital"
 
 
@@ -141,7 +149,11 @@ def test_social_function_tables(social: ImportedDocument) -> None:
     assert total(social, "T5", "basic") == "105.58"
     assert fn(social, "T3", "2013999", "project") == "202.24"
     assert fn(social, "T2", "2210201", "income_total") == "17.70"
-    names = {r["function_code"]: r["function_name"] for r in social.rows["raw_function_lines"] if r["table_code"] == "T5"}
+    names = {
+        r["function_code"]: r["function_name"]
+        for r in social.rows["raw_function_lines"]
+        if r["table_code"] == "T5"
+    }
     assert names["2080505"] == "机关事业单位基本养老保险缴费支出"  # wrapped over three lines
 
 
