@@ -9,7 +9,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 # Great Expectations never tries the network: stewards often work on closed networks.
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: install system-packages nightly dev test lint validate unacknowledged docs clean
+.PHONY: install system-packages nightly dev test lint validate unacknowledged docs clean import bench-pdf
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,15 @@ lint: install
 	$(BIN)/ruff check budget_warehouse tests
 	$(BIN)/ruff format --check budget_warehouse tests
 	$(BIN)/mypy budget_warehouse
+
+## Import published 部门决算 PDFs into raw CSV files: make import PDF="a.pdf b.pdf" OUT=folder
+OUT ?= inbox/imported
+import: install
+	$(BIN)/python -m budget_warehouse.extract $(PDF) --out $(OUT)
+
+## Seconds per document and pages per second of the PDF importer, one core and all cores.
+bench-pdf: install
+	$(BIN)/python -m budget_warehouse.pdf_import.bench
 
 clean:
 	rm -rf target logs dbt_packages
