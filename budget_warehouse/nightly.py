@@ -28,10 +28,18 @@ from dbt.cli.main import dbtRunner
 
 from budget_warehouse.landing.contract import SAMPLE_DIR
 from budget_warehouse.landing.land import LandingError, land
+from budget_warehouse.pdf_import.inbox import import_inbox
 from budget_warehouse.publish_guard import DEFAULT_MAX_SHRINK, shrink_reasons, snapshot
 from budget_warehouse.run_lock import WarehouseBusyError, nightly_lock
 from budget_warehouse.validate import run_validation
-from budget_warehouse.warehouse_paths import PROJECT_DIR, build_path, published_path, reports_path
+from budget_warehouse.warehouse_paths import (
+    PROJECT_DIR,
+    build_path,
+    imported_path,
+    inbox_path,
+    published_path,
+    reports_path,
+)
 
 NOT_PUBLISHED = 1
 REPORT_FAILED = 3
@@ -52,6 +60,11 @@ def parse_arguments(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
         type=Path,
         default=[],
         help="a folder of raw CSV files (repeatable); default: the shipped sample (seeds/sample)",
+    )
+    parser.add_argument(
+        "--without-sample",
+        action="store_true",
+        help="load only the inbox's PDFs (and --raw-dir folders), not the shipped sample",
     )
     parser.add_argument(
         "--allow-shrink",
@@ -121,7 +134,15 @@ def guard_refusal(published: Path, building: Path, max_shrink: float) -> list[st
 def build_and_publish(options: argparse.Namespace, dbt_args: list[str], published: Path) -> int:
     building = build_path(published)
     _remove(building)
-    raw_dirs = options.raw_dir or [SAMPLE_DIR]
+    raw_dirs = list(options.raw_dir) or ([] if options.without_sample else [SAMPLE_DIR])
+    inbox = inbox_path()
+    if inbox.is_dir():
+        imported = imported_path(inbox)
+        result = import_inbox(inbox, imported)
+        for failure in result.failures:
+            print(f"import: not loaded: {failure.reason}", file=sys.stderr)
+        if any(imported.glob("*.csv")):
+            raw_dirs.append(imported)
 
     started = time.monotonic()
     try:

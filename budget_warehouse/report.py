@@ -296,7 +296,7 @@ def read_rejected_rows(connection: duckdb.DuckDBPyConnection) -> list[RejectedRo
         "select raw_file_name, source_file, null, null, 'landing', "
         "coalesce(file_problem, 'no kind of the raw contract has this file name'), null "
         "from marts.fct_load_reconciliation "
-        "where (file_problem is not null and raw_rows = 0) or raw_file_name is null "
+        "where (file_problem is not null and coalesce(raw_rows, 0) = 0) or raw_file_name is null "
         "order by source_file, source_line nulls first"
     ).fetchall()
     return [RejectedRow(*row) for row in rows]

@@ -30,3 +30,18 @@ def reports_path() -> Path:
     configured = os.environ.get("BUDGET_WAREHOUSE_REPORTS_DIR")
     path = Path(configured) if configured else DEFAULT_REPORTS
     return path if path.is_absolute() else PROJECT_DIR / path
+
+
+DEFAULT_INBOX = PROJECT_DIR / "inbox"
+
+
+def inbox_path() -> Path:
+    """Where stewards drop published PDFs: BUDGET_WAREHOUSE_INBOX, or inbox/."""
+    configured = os.environ.get("BUDGET_WAREHOUSE_INBOX")
+    path = Path(configured) if configured else DEFAULT_INBOX
+    return path if path.is_absolute() else PROJECT_DIR / path
+
+
+def imported_path(inbox: Path) -> Path:
+    """The raw CSV files the importer wrote for the inbox's PDFs (a raw folder like any other)."""
+    return inbox / "imported"

@@ -23,6 +23,8 @@ def project_env(tmp_dir: Path, warehouse: Path) -> dict[str, str]:
     env.update(
         BUDGET_WAREHOUSE_PATH=str(warehouse),
         BUDGET_WAREHOUSE_REPORTS_DIR=str(tmp_dir / "reports"),
+        # an inbox of the test's own (absent unless the test makes it): never the developer's PDFs
+        BUDGET_WAREHOUSE_INBOX=str(tmp_dir / "inbox"),
         DBT_PROFILES_DIR=str(PROJECT_DIR),
         DBT_TARGET_PATH=str(tmp_dir / "target"),
         DBT_LOG_PATH=str(tmp_dir / "logs"),

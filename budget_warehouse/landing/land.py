@@ -48,10 +48,24 @@ class LandingError(Exception):
     """The raw folders cannot be landed at all (no list of disclosures, a folder that does not exist)."""
 
 
+# The PDF importer's list of documents it could not read (file, sha256, reason): landed as files not loaded.
+IMPORT_FAILURES = "import_failures.csv"
+UNKNOWN_KIND = "no kind of the raw contract has this file name"
+
+
+@dataclass(frozen=True)
+class Unloadable:
+    """A file of a raw folder that holds nothing loadable: a CSV of no known kind, or a PDF not imported."""
+
+    source_file: str
+    reason: str
+    sha256: str = ""
+
+
 @dataclass(frozen=True)
 class LandingResult:
     files: list[ParsedFile]
-    unknown_files: list[Path]
+    unloadable: list[Unloadable]
 
     @property
     def landed_records(self) -> int:
@@ -63,26 +77,37 @@ class LandingResult:
 
     def summary(self) -> str:
         skipped = sum(parsed.blank_lines + parsed.title_lines for parsed in self.files)
-        unknown = f", {len(self.unknown_files)} file(s) of no known kind" if self.unknown_files else ""
+        unknown = f", {len(self.unloadable)} file(s) not loadable" if self.unloadable else ""
         return (
             f"landing: {len(self.files)} files, {self.landed_records} records landed, "
             f"{self.rejected_records} rejected, {skipped} blank or title lines{unknown}"
         )
 
 
-def raw_files_in(folders: list[Path]) -> tuple[list[tuple[Path, str]], list[Path]]:
-    """The CSV files of the given folders with their kind, and the CSV files that match no kind."""
+def _import_failures(path: Path) -> list[Unloadable]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [
+            Unloadable(str(path.with_name(row["file"])), row["reason"], row.get("sha256", ""))
+            for row in csv.DictReader(handle)
+        ]
+
+
+def raw_files_in(folders: list[Path]) -> tuple[list[tuple[Path, str]], list[Unloadable]]:
+    """The CSV files of the given folders with their kind, and the files that hold nothing loadable."""
     matched: list[tuple[Path, str]] = []
-    unknown: list[Path] = []
+    unknown: list[Unloadable] = []
     for folder in folders:
         if not folder.is_dir():
             raise LandingError(f"raw folder {folder} does not exist or is not a folder")
         for path in sorted(folder.iterdir()):
             if not path.is_file() or not path.name.lower().endswith(".csv"):
                 continue
+            if path.name == IMPORT_FAILURES:
+                unknown.extend(_import_failures(path))
+                continue
             kind = kind_of(path.name)
             if kind is None:
-                unknown.append(path)
+                unknown.append(Unloadable(str(path), UNKNOWN_KIND))
             else:
                 matched.append((path, kind.name))
     if not any(name == "raw_disclosures" for _, name in matched):
@@ -136,12 +161,7 @@ def land(folders: list[Path], database: Path) -> LandingResult:
         _write_rows(
             files_csv,
             FILE_COLUMNS,
-            [_file_row(parsed) for parsed in parsed_files]
-            + [
-                [str(path), "", "", "", "", "", "no kind of the raw contract has this file name"]
-                + [""] * (len(FILE_COLUMNS) - 7)
-                for path in unknown
-            ],
+            [_file_row(parsed) for parsed in parsed_files] + [_unloadable_row(entry) for entry in unknown],
         )
         not_loaded_csv = Path(scratch) / "lines_not_loaded.csv"
         _write_rows(
@@ -167,7 +187,12 @@ def land(folders: list[Path], database: Path) -> LandingResult:
             _load_csv(connection, "landed_files", FILE_COLUMNS, [files_csv])
             _load_csv(connection, "lines_not_loaded", NOT_LOADED_COLUMNS, [not_loaded_csv])
             connection.execute("checkpoint")
-    return LandingResult(files=parsed_files, unknown_files=unknown)
+    return LandingResult(files=parsed_files, unloadable=unknown)
+
+
+def _unloadable_row(entry: Unloadable) -> list[str]:
+    values = {"source_file": entry.source_file, "source_sha256": entry.sha256, "file_problem": entry.reason}
+    return [values.get(column, "") for column in FILE_COLUMNS]
 
 
 def _file_row(parsed: ParsedFile) -> list[str]:
