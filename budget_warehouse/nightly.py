@@ -29,6 +29,7 @@ from dbt.cli.main import dbtRunner
 from budget_warehouse.landing.contract import SAMPLE_DIR
 from budget_warehouse.landing.land import LandingError, land
 from budget_warehouse.pdf_import.inbox import import_inbox
+from budget_warehouse.phase_timer import PhaseTimer
 from budget_warehouse.publish_guard import DEFAULT_MAX_SHRINK, shrink_reasons, snapshot
 from budget_warehouse.run_lock import WarehouseBusyError, nightly_lock
 from budget_warehouse.validate import run_validation
@@ -131,37 +132,42 @@ def guard_refusal(published: Path, building: Path, max_shrink: float) -> list[st
     return shrink_reasons(before, snapshot(building), max_shrink)
 
 
-def build_and_publish(options: argparse.Namespace, dbt_args: list[str], published: Path) -> int:
+def build_and_publish(
+    options: argparse.Namespace, dbt_args: list[str], published: Path, timer: PhaseTimer
+) -> int:
     building = build_path(published)
     _remove(building)
     raw_dirs = list(options.raw_dir) or ([] if options.without_sample else [SAMPLE_DIR])
     inbox = inbox_path()
     if inbox.is_dir():
         imported = imported_path(inbox)
-        result = import_inbox(inbox, imported)
+        with timer.phase("import"):
+            result = import_inbox(inbox, imported)
         for failure in result.failures:
             print(f"import: not loaded: {failure.reason}", file=sys.stderr)
         if any(imported.glob("*.csv")):
             raw_dirs.append(imported)
 
-    started = time.monotonic()
     try:
-        landed = land(raw_dirs, building)
+        with timer.phase("landing"):
+            landed = land(raw_dirs, building)
     except LandingError as error:
         _remove(building)
         print(f"nightly: {error}; {_kept(published)}", file=sys.stderr)
         return NOT_PUBLISHED
-    print(f"{landed.summary()} ({time.monotonic() - started:.1f} s)")
+    print(landed.summary())
 
     started = time.monotonic()
-    succeeded = run_dbt_build(building, dbt_args)
+    with timer.phase("dbt build"):
+        succeeded = run_dbt_build(building, dbt_args)
     elapsed = time.monotonic() - started
     if not succeeded:
         _remove(building)
         print(f"nightly: dbt build failed after {elapsed:.1f} s; {_kept(published)}", file=sys.stderr)
         return NOT_PUBLISHED
 
-    refusal = guard_refusal(published, building, options.max_shrink)
+    with timer.phase("guard"):
+        refusal = guard_refusal(published, building, options.max_shrink)
     if refusal and not options.allow_shrink:
         _remove(building)
         print("nightly: publish refused, the new build would lose data:", file=sys.stderr)
@@ -172,11 +178,12 @@ def build_and_publish(options: argparse.Namespace, dbt_args: list[str], publishe
     for reason in refusal:
         print(f"nightly: published although {reason} (--allow-shrink)")
 
-    aside = set_stale_wal_aside(published)
+    with timer.phase("publish"):
+        aside = set_stale_wal_aside(published)
+        os.replace(building, published)
+        building.with_name(building.name + ".wal").unlink(missing_ok=True)
     if aside is not None:
         print(f"nightly: a stale write-ahead log beside the published file was set aside as {aside}")
-    os.replace(building, published)
-    building.with_name(building.name + ".wal").unlink(missing_ok=True)
     print(f"nightly: dbt build succeeded in {elapsed:.1f} s; published {published}")
     return 0
 
@@ -194,16 +201,21 @@ def main(argv: list[str] | None = None) -> int:
     if unwritable:
         print(f"nightly: {unwritable}; nothing was built", file=sys.stderr)
         return REPORT_FAILED
+    timer = PhaseTimer()
     try:
         with nightly_lock(published):
-            status = build_and_publish(options, dbt_args, published)
+            status = build_and_publish(options, dbt_args, published, timer)
             if status != 0:
                 return status
             try:
-                return run_validation(published, reports_root)
+                with timer.phase("validation and report"):
+                    status = run_validation(published, reports_root)
             except OSError as error:
                 print(f"nightly: published, but the report could not be written: {error}", file=sys.stderr)
-                return REPORT_FAILED
+                status = REPORT_FAILED
+            print(timer.summary())
+            timer.write()
+            return status
     except WarehouseBusyError as busy:
         print(f"nightly: {busy}", file=sys.stderr)
         return WAREHOUSE_BUSY
