@@ -16,6 +16,7 @@ renamed as (
         try_cast(published_on as date) as published_on,
         trim(cast(source_document as varchar)) as source_document,
         trim(cast(note as varchar)) as note,
+        lower(nullif(trim(cast(source_sha256 as varchar)), '')) as source_sha256,
         cast(fiscal_year as varchar) as fiscal_year_text
     from source
 ),
@@ -29,6 +30,7 @@ validated as (
             ("department_name is null", "'department_name is empty'"),
             ("fiscal_year is null", "'fiscal_year is not a year: ' || coalesce(fiscal_year_text, '(empty)')"),
             ("amount_unit is null or amount_unit not in ('万元', '元')", "'amount_unit must be 万元 or 元, not ' || coalesce(amount_unit, '(empty)')"),
+            ("source_sha256 is not null and not regexp_full_match(source_sha256, '[0-9a-f]{64}')", "'source_sha256 must be 64 hex digits, not ' || source_sha256"),
         ]) }} as rejection_reason
     from renamed
 ),
