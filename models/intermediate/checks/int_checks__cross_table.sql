@@ -84,12 +84,16 @@ function_sides as (
         -- T6 is basic expenditure: its items are held to the 基本支出 column; only a T5 without that column is
         -- compared with the line total (the transcription then says the lines are all basic)
         sum(
-            case when general_budget_basic.disclosure_id is not null then functions.basic_amount
-            else functions.actual_amount end
+            case
+                when general_budget_basic.disclosure_id is not null then functions.basic_amount
+                else functions.actual_amount
+            end
         ) as function_amount,
         count(
-            case when general_budget_basic.disclosure_id is not null then functions.basic_amount
-            else functions.actual_amount end
+            case
+                when general_budget_basic.disclosure_id is not null then functions.basic_amount
+                else functions.actual_amount
+            end
         ) as function_cells,
         bool_or(general_budget_basic.disclosure_id is null) as compared_with_line_total,
         string_agg(distinct functions.function_code, ' + ' order by functions.function_code) as function_codes,

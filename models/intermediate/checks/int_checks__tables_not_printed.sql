@@ -43,8 +43,9 @@ final as (
         end as note_zh,
         case printed_tables.status
             when 'printed_empty'
-                then 'the table was printed empty (headers only), so the rule does not apply to it'
-                || coalesce(': ' || printed_tables.empty_note, '')
+                then
+                    'the table was printed empty (headers only), so the rule does not apply to it'
+                    || coalesce(': ' || printed_tables.empty_note, '')
             else 'the document does not print the table, so the rule does not apply to it (see CMP-04)'
         end as note_en,
         coalesce(printed_tables.title_printed, printed_tables.table_name) as source_sections
