@@ -1,9 +1,9 @@
 """A real nine-table report through the bulk path: the 2024 final accounts of 上海市普陀区财政局.
 
 tests/fixtures/putuo_finance holds its tables T1-T9 transcribed by hand from the published PDF
-(shanghai_putuo_finance_bureau_2024_final_accounts.pdf, pages 6-20), in the raw contract's format with page and
-printed text for every cell. The checks must report the publication's own contradictions with their numbers,
-and nothing else: every identity that holds passes (or is within rounding).
+(shanghai_putuo_finance_bureau_2024_final_accounts.pdf, pages 6-20), in the raw contract's format with page
+and printed text for every cell. The checks must report the publication's own contradictions with their
+numbers, and nothing else: every identity that holds passes (or is within rounding).
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ DISCLOSURE = "2024-上海市普陀区财政局"
 
 # every failing finding on this document: (rule, subject) -> (provided, expected)
 CONTRADICTIONS = {
-    # T1 prints 208 社会保障和就业支出 as 326.71; T3 (and T2, T5) print 326.72: T1 was made to close to 2,940.05
+    # T1 prints 208 社会保障和就业支出 as 326.71; T3 (and T2, T5) print 326.72:
+    # T1 was made to close to 2,940.05
     ("XT-03", "T1:all_funds:208 ↔ T3"): (Decimal("326.71"), Decimal("326.72")),
     # T4 repeats T1's 326.71 in its 一般公共预算 column; T5 prints 326.72
     ("XT-04", "T4:general_public_budget:208 ↔ T5"): (Decimal("326.71"), Decimal("326.72")),
@@ -72,10 +73,12 @@ def findings(connection: duckdb.DuckDBPyConnection, where: str = "true") -> dict
 
 def test_every_row_is_accepted_and_reconciled(putuo: duckdb.DuckDBPyConnection) -> None:
     assert putuo.execute("select count(*) from marts.fct_rejected_rows").fetchone() == (0,)
-    counts = dict(putuo.execute("select raw_file_name, raw_rows from marts.fct_load_reconciliation").fetchall())
-    assert counts["raw_summary_lines"] == 31 and counts["raw_table_totals"] == 11
-    assert counts["raw_printed_tables"] == 9
-    assert putuo.execute("select bool_and(is_reconciled) from marts.fct_load_reconciliation").fetchone() == (True,)
+    reconciliation = "select raw_file_name, raw_rows, is_reconciled from marts.fct_load_reconciliation"
+    counts = {name: (raw, reconciled) for name, raw, reconciled in putuo.execute(reconciliation).fetchall()}
+    assert counts["raw_summary_lines"] == (31, True)
+    assert counts["raw_table_totals"] == (11, True)
+    assert counts["raw_printed_tables"] == (9, True)
+    assert all(reconciled for _, reconciled in counts.values())
 
 
 def test_the_publications_contradictions_are_reported_with_their_numbers(
@@ -84,7 +87,7 @@ def test_the_publications_contradictions_are_reported_with_their_numbers(
     failing = findings(putuo, "status = 'fail'")
     assert set(failing) == set(CONTRADICTIONS)
     for key, (provided, expected) in CONTRADICTIONS.items():
-        status, provided_value, expected_value, difference, message = failing[key]
+        _, provided_value, expected_value, difference, message = failing[key]
         assert (provided_value, expected_value, difference) == (provided, expected, provided - expected)
         assert str(provided) in message and str(expected) in message
 
