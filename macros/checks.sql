@@ -21,6 +21,7 @@
         'int_checks__reference',
         'int_checks__completeness',
         'int_checks__multi_year',
+        'int_checks__tables_not_printed',
     ]) }}
 {%- endmacro %}
 
@@ -271,4 +272,36 @@
             and earlier.metric = '{{ metric }}'
             and earlier.figure_id < {{ statement }}.figure_id
     )
+{%- endmacro %}
+
+{#- The sum of columns, a blank (null) one read as 0: `coalesce(a, 0) + coalesce(b, 0) ...`. -#}
+{% macro parts_sum(columns) -%}
+    {%- for column in columns -%}
+        coalesce({{ column }}, 0){{ ' + ' if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}
+
+{#- How many of the columns are not blank. -#}
+{% macro parts_found(columns) -%}
+    {%- for column in columns -%}
+        (case when {{ column }} is not null then 1 else 0 end){{ ' + ' if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}
+
+{#- The name of a summary table in a finding. -#}
+{% macro summary_table_name(table_code) -%}
+    case {{ table_code }} when 'T1' then 'T1 收入支出决算总表' else 'T4 财政拨款收入支出决算总表' end
+{%- endmacro %}
+
+{#-
+    The fund a narrative section is about, from its heading: a 一般公共预算 figure is held to T5, a 政府性基金
+    figure to T8, a 国有资本经营 figure to T9, any other (支出决算情况说明) to T3, all funds.
+-#}
+{% macro narrative_fund_type(section) -%}
+    case
+        when {{ section }} like '%一般公共预算%' then 'general_public_budget'
+        when {{ section }} like '%政府性基金%' then 'government_fund'
+        when {{ section }} like '%国有资本经营%' then 'state_capital'
+        else 'all_funds'
+    end
 {%- endmacro %}

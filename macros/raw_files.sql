@@ -13,5 +13,8 @@
         'raw_named_units': 'stg_final_accounts__named_units',
         'raw_stated_calculations': 'stg_final_accounts__stated_calculations',
         'raw_text_claims': 'stg_final_accounts__text_claims',
+        'raw_summary_lines': 'stg_final_accounts__summary_lines',
+        'raw_table_totals': 'stg_final_accounts__table_totals',
+        'raw_printed_tables': 'stg_final_accounts__printed_tables',
     }) }}
 {%- endmacro %}

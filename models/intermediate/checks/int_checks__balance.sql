@@ -1,5 +1,6 @@
 -- BAL-01 / BAL-02: the grand totals balance with this year's totals and the carry-overs.
 -- BAL-03: 收入总计 = 支出总计. BAL-04: per fund and code, the carry-over balances (T8, T9 lines).
+-- BAL-01..03 hold for the narrative totals and for every column of the summary tables T1 and T4.
 with
 
 narrative as (
@@ -14,6 +15,10 @@ agreed as (
 lines as (
     select * from {{ ref('int_function_lines_named') }}
     where table_code in ('T8', 'T9')
+),
+
+summary_columns as (
+    select * from {{ ref('int_summary_columns') }}
 ),
 
 grand_totals as (
@@ -96,7 +101,58 @@ fund_carry_over as (
     where income_total is not null and actual_total is not null
 ),
 
+-- BAL-01 / BAL-02 / BAL-03 on the summary tables -------------------------------------------------------
+summary_balances as (
+    {%- for rule_id, total, parts, name_zh in [
+        ('BAL-01', 'income_grand_total', ['income_total', 'use_of_non_fiscal_balance', 'carry_forward_begin'], '收入总计'),
+        ('BAL-02', 'expenditure_grand_total', ['expenditure_total', 'balance_distribution', 'carry_forward_end'], '支出总计'),
+    ] %}
+        select
+            disclosure_id,
+            '{{ rule_id }}' as rule_id,
+            table_code || ':' || fund_type || ':{{ total }}' as subject,
+            {{ summary_table_name('table_code') }} || ' {{ name_zh }}（' || fund_type || '）' as subject_name,
+            {{ total }} as provided_value,
+            {{ parts_sum(parts) }} as expected_value,
+            {{ rounding_envelope(parts_found(parts)) }} as tolerance,
+            '万元' as unit,
+            case
+                when {{ parts[0] }} is null then 'insufficient_data'
+                -- a blank line is 0 only when the column closes with it
+                when
+                    ({{ parts_found(parts) }}) < {{ parts | length }}
+                    and abs({{ total }} - ({{ parts_sum(parts) }})) > {{ rounding_envelope(parts_found(parts)) }}
+                    then 'insufficient_data'
+            end as status,
+            cast(null as varchar) as severity_override,
+            case when ({{ parts_found(parts) }}) < {{ parts | length }} then '空白行按 0 计' end as note_zh,
+            case when ({{ parts_found(parts) }}) < {{ parts | length }} then 'blank lines read as 0' end as note_en,
+            source_sections
+        from summary_columns
+        where {{ total }} is not null
+        union all
+    {%- endfor %}
+    select
+        disclosure_id,
+        'BAL-03' as rule_id,
+        table_code || ':' || fund_type || ':income_grand_total' as subject,
+        {{ summary_table_name('table_code') }} || ' 收入总计对支出总计（' || fund_type || '）' as subject_name,
+        income_grand_total as provided_value,
+        expenditure_grand_total as expected_value,
+        cast(0.01 as decimal(38, 10)) as tolerance,
+        '万元' as unit,
+        cast(null as varchar) as status,
+        cast(null as varchar) as severity_override,
+        cast(null as varchar) as note_zh,
+        cast(null as varchar) as note_en,
+        source_sections
+    from summary_columns
+    where income_grand_total is not null
+),
+
 final as (
+    select * from summary_balances
+    union all by name
     select * from grand_totals
     union all by name
     select * from income_against_expenditure

@@ -1,6 +1,9 @@
 -- CMP-01: the government-fund (T8) and state-capital (T9) tables are present, or the disclosure declares it had
 -- no such funds (the narrative states the fund's expenditure as 0). CMP-02: a count the text states equals the
 -- number of items it lists (raw_text_claims of type count_matches_list). CMP-03 is in int_checks__calculations.
+-- CMP-01 also takes a fund table printed empty with its note (raw_printed_tables) as declared.
+-- CMP-04: every standard table the template requires (T1 ... T9) is printed, with figures or empty; a table
+-- the document does not print (not_found) is an error.
 with
 
 disclosures as (
@@ -20,6 +23,10 @@ figures as (
 
 fund_types as (
     select * from {{ ref('ref_fund_types') }}
+),
+
+printed_tables as (
+    select * from {{ ref('fct_printed_tables') }}
 ),
 
 claims as (
@@ -86,6 +93,7 @@ cmp_01 as (
         '万元' as unit,
         case
             when tables_present.line_count > 0 then 'pass'
+            when empty_tables.empty_note is not null then 'pass'
             when fund_statements.statement_count > 0 and fund_statements.nonzero_count = 0 then 'pass'
             else 'fail'
         end as status,
@@ -93,6 +101,8 @@ cmp_01 as (
         case
             when tables_present.line_count > 0
                 then '已列示' || fund_tables.table_code || '（' || tables_present.line_count || ' 行）'
+            when empty_tables.empty_note is not null
+                then fund_tables.table_code || ' 印为空表并注明：' || empty_tables.empty_note
             when fund_statements.statement_count > 0 and fund_statements.nonzero_count = 0
                 then
                     '未列示' || fund_tables.table_code || '，文字说明本年' || fund_tables.fund_name || '支出为 0（'
@@ -106,6 +116,8 @@ cmp_01 as (
         case
             when tables_present.line_count > 0
                 then fund_tables.table_code || ' is present (' || tables_present.line_count || ' lines)'
+            when empty_tables.empty_note is not null
+                then fund_tables.table_code || ' is printed empty with the note: ' || empty_tables.empty_note
             when fund_statements.statement_count > 0 and fund_statements.nonzero_count = 0
                 then
                     fund_tables.table_code || ' is absent and the narrative states the fund''s expenditure as 0 ('
@@ -127,6 +139,39 @@ cmp_01 as (
         on
             disclosures.disclosure_id = fund_statements.disclosure_id
             and fund_tables.fund_type = fund_statements.fund_type
+    left join printed_tables as empty_tables
+        on
+            disclosures.disclosure_id = empty_tables.disclosure_id
+            and fund_tables.table_code = empty_tables.table_code
+            and empty_tables.status = 'printed_empty'
+),
+
+-- CMP-04 -------------------------------------------------------------------------------------------
+cmp_04 as (
+    select
+        printed_tables.disclosure_id,
+        'CMP-04' as rule_id,
+        printed_tables.table_code as subject,
+        printed_tables.table_code || ' ' || printed_tables.table_name as subject_name,
+        cast(null as decimal(38, 10)) as provided_value,
+        cast(null as decimal(38, 10)) as expected_value,
+        cast(null as decimal(38, 10)) as tolerance,
+        cast(null as varchar) as unit,
+        case printed_tables.status when 'not_found' then 'fail' else 'pass' end as status,
+        cast(null as varchar) as severity_override,
+        case printed_tables.status
+            when 'printed' then '已印，第 ' || coalesce(cast(printed_tables.page_first as varchar), '?') || ' 页起'
+            when 'printed_empty' then '印为空表' || coalesce('：' || printed_tables.empty_note, '')
+            else '文件未印该表'
+        end as note_zh,
+        case printed_tables.status
+            when 'printed' then 'printed from page ' || coalesce(cast(printed_tables.page_first as varchar), '?')
+            when 'printed_empty' then 'printed empty' || coalesce(': ' || printed_tables.empty_note, '')
+            else 'the document does not print this table'
+        end as note_en,
+        coalesce(printed_tables.title_printed, printed_tables.table_name) as source_sections
+    from printed_tables
+    where printed_tables.status != 'not_reported'
 ),
 
 -- CMP-02: the items of the list a claim refers to
@@ -220,6 +265,8 @@ final as (
     select * from cmp_01
     union all by name
     select * from cmp_02
+    union all by name
+    select * from cmp_04
 )
 
 select * from final

@@ -1,5 +1,7 @@
 -- ECO-01 / ECO-02: 人员经费 and 公用经费 as stated equal the sum of their economic items.
 -- ECO-03: 人员经费 + 公用经费 = 基本支出, per section that states 基本支出.
+-- ECO-04: a 类 row of T6 (301, 302 ...) equals the sum of its 款 items; it is never added to them.
+-- ECO-05: T6's 人员经费合计 / 公用经费合计 rows equal the sums of their items.
 with
 
 narrative as (
@@ -15,6 +17,11 @@ economic_items as (
     select * from {{ ref('fct_basic_expenditure_by_economic_class') }}
 ),
 
+table_totals as (
+    select * from {{ ref('stg_final_accounts__table_totals') }}
+    where is_accepted and table_code = 'T6' and total_item in ('personnel_total', 'public_funds_total')
+),
+
 group_sums as (
     select
         disclosure_id,
@@ -23,7 +30,8 @@ group_sums as (
         count(actual_amount) as item_count,
         string_agg(distinct source_sections, '; ') as source_sections
     from economic_items
-    where cost_group in ('人员经费', '公用经费')
+    -- a 类 row is the sum of its items: counted only where none of its items is printed
+    where cost_group in ('人员经费', '公用经费') and counts_in_totals
     group by disclosure_id, cost_group
 ),
 
@@ -62,7 +70,65 @@ basic_expenditure as (
     {{ narrative_identity_rows('ECO-03', ['basic_expenditure'], "['personnel_cost', 'public_cost']") }}
 ),
 
+-- ECO-04 -------------------------------------------------------------------------------------------
+class_rows as (
+    select
+        classes.disclosure_id,
+        'ECO-04' as rule_id,
+        'T6:' || classes.economic_code as subject,
+        'T6 ' || classes.economic_code || ' ' || coalesce(classes.economic_name, classes.economic_name_printed)
+            as subject_name,
+        classes.actual_amount as provided_value,
+        sum(items.actual_amount) as expected_value,
+        {{ rounding_envelope('count(items.actual_amount)') }} as tolerance,
+        '万元' as unit,
+        cast(null as varchar) as status,
+        cast(null as varchar) as severity_override,
+        cast(null as varchar) as note_zh,
+        cast(null as varchar) as note_en,
+        classes.source_sections
+    from economic_items as classes
+    inner join economic_items as items
+        on
+            classes.disclosure_id = items.disclosure_id
+            and classes.economic_code = items.economic_class_code
+            and items.economic_level = '款'
+    where classes.economic_level = '类'
+    group by all
+),
+
+-- ECO-05 -------------------------------------------------------------------------------------------
+printed_group_totals as (
+    select
+        table_totals.disclosure_id,
+        'ECO-05' as rule_id,
+        'T6:' || table_totals.total_item as subject,
+        'T6 ' || case table_totals.total_item when 'personnel_total' then '人员经费合计' else '公用经费合计' end
+            as subject_name,
+        table_totals.amount_wan_yuan as provided_value,
+        group_sums.items_sum as expected_value,
+        {{ rounding_envelope('group_sums.item_count') }} as tolerance,
+        '万元' as unit,
+        cast(null as varchar) as status,
+        cast(null as varchar) as severity_override,
+        cast(null as varchar) as note_zh,
+        cast(null as varchar) as note_en,
+        table_totals.source_section as source_sections
+    from table_totals
+    left join group_sums
+        on
+            table_totals.disclosure_id = group_sums.disclosure_id
+            and group_sums.cost_group = case table_totals.total_item
+                when 'personnel_total' then '人员经费'
+                else '公用经费'
+            end
+),
+
 final as (
+    select * from class_rows
+    union all by name
+    select * from printed_group_totals
+    union all by name
     select * from stated_groups
     union all by name
     select * from basic_expenditure

@@ -1,5 +1,7 @@
 -- HIER-01 / HIER-02: a stated 类 (款) equals the sum of its children, for every measure of every table.
 -- HIER-03: the stated total of a fund equals the sum of its 类 lines.
+-- HIER-04: 本年支出合计 of a summary table (T1, T4) equals the sum of its 类 lines, per column.
+-- HIER-05: the 合计 row of a functional table equals the sum of its 类 lines, for every column it prints.
 with
 
 amounts as (
@@ -17,6 +19,20 @@ fund_types as (
 narrative as (
     select * from {{ ref('stg_final_accounts__narrative_figures') }}
     where is_accepted and metric = 'amount' and subject_type = 'total'
+),
+
+summary_columns as (
+    select * from {{ ref('int_summary_columns') }}
+),
+
+table_totals as (
+    select * from {{ ref('stg_final_accounts__table_totals') }}
+    where is_accepted and total_item = 'total' and table_code in ('T2', 'T3', 'T5', 'T8', 'T9')
+),
+
+class_lines as (
+    select * from {{ ref('int_function_lines_named') }}
+    where function_level = '类'
 ),
 
 parents_with_children as (
@@ -74,7 +90,70 @@ stated_totals as (
             and fund_types.total_subject_code = narrative.subject_code
 ),
 
+-- HIER-04 ------------------------------------------------------------------------------------------
+summary_class_totals as (
+    select
+        disclosure_id,
+        'HIER-04' as rule_id,
+        table_code || ':' || fund_type || ':expenditure_total' as subject,
+        {{ summary_table_name('table_code') }} || ' 本年支出合计（' || fund_type || '）' as subject_name,
+        expenditure_total as provided_value,
+        class_sum as expected_value,
+        {{ rounding_envelope('class_count') }} as tolerance,
+        '万元' as unit,
+        source_sections
+    from summary_columns
+    where expenditure_total is not null and class_count > 0
+),
+
+-- HIER-05 ------------------------------------------------------------------------------------------
+class_sums as (
+    select
+        disclosure_id,
+        table_code,
+        measure,
+        sum(amount_wan_yuan) as class_sum,
+        count(amount_wan_yuan) as class_count
+    from class_lines
+    group by disclosure_id, table_code, measure
+),
+
+table_total_rows as (
+    select
+        table_totals.disclosure_id,
+        'HIER-05' as rule_id,
+        table_totals.table_code || ':total:' || table_totals.measure as subject,
+        table_totals.table_code || ' 合计（' || table_totals.measure || '）' as subject_name,
+        table_totals.amount_wan_yuan as provided_value,
+        class_sums.class_sum as expected_value,
+        {{ rounding_envelope('class_sums.class_count') }} as tolerance,
+        '万元' as unit,
+        table_totals.source_section as source_sections
+    from table_totals
+    left join class_sums
+        on
+            table_totals.disclosure_id = class_sums.disclosure_id
+            and table_totals.table_code = class_sums.table_code
+            and table_totals.measure = class_sums.measure
+),
+
 final as (
+    select
+        *,
+        cast(null as varchar) as status,
+        cast(null as varchar) as severity_override,
+        cast(null as varchar) as note_zh,
+        cast(null as varchar) as note_en
+    from summary_class_totals
+    union all by name
+    select
+        *,
+        cast(null as varchar) as status,
+        cast(null as varchar) as severity_override,
+        case when expected_value is null then '表中没有类级行' end as note_zh,
+        case when expected_value is null then 'the table prints no 类 lines in this column' end as note_en
+    from table_total_rows
+    union all by name
     select
         *,
         cast(null as varchar) as status,

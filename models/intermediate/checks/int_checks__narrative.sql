@@ -88,12 +88,16 @@ stated_function_amounts as (
         end as note_en,
         narrative.section || coalesce('; ' || functions.source_sections, '') as source_sections
     from narrative
+    -- a figure is held to the table of its own fund: a 一般公共预算 section to T5, 支出决算 (all funds) to T3
     left join functions
         on
             narrative.disclosure_id = functions.disclosure_id
             and narrative.subject_code = functions.function_code
-            and functions.fund_type = 'general_public_budget'
-    left join general_budget_closure as closure on narrative.disclosure_id = closure.disclosure_id
+            and functions.fund_type = {{ narrative_fund_type('narrative.section') }}
+    left join general_budget_closure as closure
+        on
+            narrative.disclosure_id = closure.disclosure_id
+            and {{ narrative_fund_type('narrative.section') }} = 'general_public_budget'
     where
         narrative.subject_type = 'function'
         and narrative.metric = 'amount'

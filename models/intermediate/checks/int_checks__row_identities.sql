@@ -1,5 +1,6 @@
 -- ROW-01 / ROW-02 / ROW-03: a total equals its parts, on every table line (T3, T5, T2) and in every
--- section of the narrative that states the total.
+-- section of the narrative that states the total. A column the table does not print is not a part (never a blank
+-- read as 0). ROW-04: 本年收入合计 of a summary table (T1, T4) equals the sum of its income sources.
 with
 
 lines as (
@@ -13,6 +14,14 @@ narrative as (
 
 agreed as (
     select * from {{ ref('int_narrative_figures_agreed') }}
+),
+
+columns_printed as (
+    select * from {{ ref('int_table_columns_printed') }}
+),
+
+summary_columns as (
+    select * from {{ ref('int_summary_columns') }}
 ),
 
 -- which measure of which table is the total, and which measures are its parts
@@ -70,7 +79,13 @@ line_parts as (
             and totals.fund_type = parts.fund_type
             and totals.function_code = parts.function_code
             and identities.part_measure = parts.measure
-    where totals.amount is not null
+    left join columns_printed
+        on
+            totals.disclosure_id = columns_printed.disclosure_id
+            and totals.table_code = columns_printed.table_code
+            and identities.part_measure = columns_printed.column_code
+    -- a column the document does not print is no part of the identity
+    where totals.amount is not null and coalesce(columns_printed.is_printed, true)
     group by all
     having count(parts.amount) > 0
 ),
@@ -115,7 +130,29 @@ narrative_rows as (
     ) }}
 ),
 
+-- ROW-04 -------------------------------------------------------------------------------------------
+summary_income_rows as (
+    select
+        disclosure_id,
+        'ROW-04' as rule_id,
+        table_code || ':' || fund_type || ':income_total' as subject,
+        {{ summary_table_name('table_code') }} || ' 本年收入合计（' || fund_type || '）' as subject_name,
+        income_total as provided_value,
+        source_sum as expected_value,
+        {{ rounding_envelope('source_count') }} as tolerance,
+        '万元' as unit,
+        cast(null as varchar) as status,
+        cast(null as varchar) as severity_override,
+        cast(null as varchar) as note_zh,
+        cast(null as varchar) as note_en,
+        source_sections
+    from summary_columns
+    where income_total is not null and source_count > 0
+),
+
 final as (
+    select * from summary_income_rows
+    union all by name
     select * from line_rows
     union all by name
     select * from narrative_rows

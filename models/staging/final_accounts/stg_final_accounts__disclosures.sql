@@ -16,6 +16,7 @@ renamed as (
         try_cast(trim(cast(published_on as varchar)) as date) as published_on,
         trim(cast(source_document as varchar)) as source_document,
         trim(cast(note as varchar)) as note,
+        lower(nullif(trim(cast(source_sha256 as varchar)), '')) as source_sha256,
         cast(fiscal_year as varchar) as fiscal_year_text,
         trim(cast(published_on as varchar)) as published_on_text
     from source
@@ -31,6 +32,7 @@ validated as (
             ("fiscal_year is null", "'fiscal_year is not a year: ' || coalesce(fiscal_year_text, '(empty)')"),
             ("published_on_text is not null and published_on is null", "'published_on is not a date (YYYY-MM-DD): ' || published_on_text"),
             ("amount_unit is null or amount_unit not in ('万元', '元')", "'amount_unit must be 万元 or 元, not ' || coalesce(amount_unit, '(empty)')"),
+            ("source_sha256 is not null and not regexp_full_match(source_sha256, '[0-9a-f]{64}')", "'source_sha256 must be 64 hex digits, not ' || source_sha256"),
         ]) }} as rejection_reason
     from renamed
 ),

@@ -28,7 +28,8 @@ renamed as (
         trim(cast(source.unit as varchar)) as unit,
         trim(cast(source.source_section as varchar)) as source_section,
         trim(cast(source.source_quote as varchar)) as source_quote,
-        trim(cast(source.transcription_note as varchar)) as transcription_note
+        trim(cast(source.transcription_note as varchar)) as transcription_note,
+        {{ evidence_columns('source') }}
     from source
 ),
 
@@ -42,6 +43,7 @@ validated as (
             ("measures.measure is null", "'unknown measure ' || coalesce(renamed.measure, '(empty)')"),
             ("renamed.amount is null", "'amount ' || coalesce(" ~ decimal_text_problem('renamed.amount_printed') ~ ", 'is empty')"),
             ("renamed.unit is null or renamed.unit not in ('万元', '元')", "'unit must be 万元 or 元, not ' || coalesce(renamed.unit, '(empty)')"),
+            evidence_rejection('renamed'),
         ]) }} as rejection_reason
     from renamed
     left join disclosures on renamed.disclosure_id = disclosures.disclosure_id
@@ -67,6 +69,9 @@ final as (
         source_section,
         source_quote,
         transcription_note,
+        page,
+        bbox,
+        printed_text,
         rejection_reason,
         rejection_reason is null as is_accepted
     from validated

@@ -27,7 +27,8 @@ renamed as (
         trim(cast(source.unit as varchar)) as unit,
         trim(cast(source.source_section as varchar)) as source_section,
         trim(cast(source.source_quote as varchar)) as source_quote,
-        trim(cast(source.transcription_note as varchar)) as transcription_note
+        trim(cast(source.transcription_note as varchar)) as transcription_note,
+        {{ evidence_columns('source') }}
     from source
 ),
 
@@ -41,6 +42,7 @@ validated as (
             ("coalesce(renamed.measure, '') not in ('budget_full_year', 'budget_initial', 'actual_total')", "'measure must be budget_full_year, budget_initial or actual_total, not ' || coalesce(renamed.measure, '(empty)')"),
             ("renamed.amount is null", "'amount ' || coalesce(" ~ decimal_text_problem('renamed.amount_printed') ~ ", 'is empty')"),
             ("renamed.unit is null or renamed.unit not in ('万元', '元')", "'unit must be 万元 or 元, not ' || coalesce(renamed.unit, '(empty)')"),
+            evidence_rejection('renamed'),
         ]) }} as rejection_reason
     from renamed
     left join disclosures on renamed.disclosure_id = disclosures.disclosure_id
@@ -49,7 +51,7 @@ validated as (
 
 final as (
     select
-        * exclude (rejection_reason),
+        * exclude (rejection_reason, page_text),
         {{ to_wan_yuan('amount', 'unit') }} as amount_wan_yuan,
         rejection_reason,
         rejection_reason is null as is_accepted
