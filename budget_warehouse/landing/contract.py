@@ -16,7 +16,7 @@ from budget_warehouse.warehouse_paths import PROJECT_DIR
 SAMPLE_SEEDS_YAML = PROJECT_DIR / "seeds" / "sample" / "_sample__seeds.yml"
 SAMPLE_DIR = SAMPLE_SEEDS_YAML.parent
 # Columns the landing step adds to every landed row: where it came from.
-PROVENANCE_COLUMNS = ("source_file", "source_line", "source_sha256")
+PROVENANCE_COLUMNS = ("source_file", "source_line", "source_file_sha256")
 
 
 @dataclass(frozen=True)

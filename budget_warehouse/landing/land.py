@@ -2,7 +2,7 @@
 
 - `landing.<kind>`: every record that passed the structural checks, all columns as text (staging casts and
   validates them), with `source_file`, `source_line` (the physical line the record starts on, header = 1)
-  and `source_sha256`.
+  and `source_file_sha256`.
 - `landing.landed_files`: one row per file: its kind, SHA-256, encoding, and its lines counted twice, from
   the bytes and by the parser, with what each line held (header, blank, title, record).
 - `landing.lines_not_loaded`: one row per blank line, title line or structurally rejected record, with its
