@@ -65,8 +65,8 @@ def test_pdfs_in_the_inbox_are_published_and_unreadable_ones_listed(
         rejected = connection.execute("select count(*) from marts.fct_rejected_rows").fetchone()
         not_loaded = dict(
             connection.execute(
-                "select regexp_extract(source_file, '[^/]+$'), file_problem from marts.fct_load_reconciliation "
-                "where raw_file_name is null"
+                "select regexp_extract(source_file, '[^/]+$'), file_problem "
+                "from marts.fct_load_reconciliation where raw_file_name is null"
             ).fetchall()
         )
     assert disclosures == {FINANCE, SOCIAL_WORK}
