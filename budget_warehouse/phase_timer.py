@@ -1,7 +1,8 @@
-"""Seconds and peak memory per phase of a nightly run: printed at the end, and written as JSON for the benchmark."""
+"""Seconds and peak memory per phase of a nightly run: printed, and written as JSON for the benchmark."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -20,10 +21,9 @@ _STATUS = Path("/proc/self/status")
 
 
 def _reset_peak_rss() -> None:
-    try:
+    # not Linux, or not allowed: the peak is then the run's high-water mark so far
+    with contextlib.suppress(OSError):
         _CLEAR_REFS.write_text("5", encoding="ascii")
-    except OSError:
-        pass  # not Linux, or not allowed: the peak is then the run's high-water mark so far
 
 
 def _peak_rss_mib() -> float | None:

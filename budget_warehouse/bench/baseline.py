@@ -27,7 +27,8 @@ with lines as (
 ),
 items as (select * from lines where length(function_code) = 7),
 by_kuan as (
-    select disclosure_id, table_code, fund_type, measure, left(function_code, 5) as code, sum(amount) as amount
+    select
+        disclosure_id, table_code, fund_type, measure, left(function_code, 5) as code, sum(amount) as amount
     from items group by all
 ),
 by_lei as (
@@ -61,7 +62,8 @@ from (
 inner join (
     select disclosure_id, sum(amount) as amount, count(*) as cells
     from function_rollup
-    where code_length = 3 and table_code = 'T5' and fund_type = 'general_public_budget' and measure = 'actual_total'
+    where code_length = 3 and table_code = 'T5' and fund_type = 'general_public_budget'
+        and measure = 'actual_total'
     group by disclosure_id
 ) as rolled using (disclosure_id)
 """

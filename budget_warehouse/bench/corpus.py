@@ -112,8 +112,10 @@ class CorpusWriter:
 
     def __init__(self, folder: Path, columns: dict[str, list[str]]) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        self._handles = {kind: (folder / f"{kind}__synthetic.csv").open("w", encoding="utf-8", newline="")
-                         for kind in columns}
+        self._handles = {
+            kind: (folder / f"{kind}__synthetic.csv").open("w", encoding="utf-8", newline="")
+            for kind in columns
+        }
         self._writers = {
             kind: csv.DictWriter(handle, fieldnames=columns[kind], lineterminator="\n")
             for kind, handle in self._handles.items()
@@ -146,7 +148,7 @@ def copies(count: int, department: str, fiscal_year: int) -> Iterator[Copy]:
     for index in range(count):
         yield Copy(
             disclosure_id=f"synthetic-{index:06d}",
-            department_name=f"{department}（合成 {index:06d}）",
+            department_name=f"{department} (合成 {index:06d})",
             fiscal_year=fiscal_year,
             factor=SCALE_FACTORS[index % len(SCALE_FACTORS)],
         )

@@ -1,9 +1,9 @@
 """Faults injected at known places: one per rule family of seeds/rules/rule_catalogue.csv, each a small
 change to one disclosure's raw rows that the named rule must report as a failing finding.
 
-Every fault targets a rule that passes (or is not applicable) on the sample, so a failing row of that rule on
-the disclosure can only come from the fault. A fault may make other rules fail too (a changed 项 also moves the
-narrative's totals out of line): only clean disclosures count for false alarms.
+Every fault targets a rule that passes (or is not applicable) on the sample, so a failing row of that rule
+on the disclosure can only come from the fault. A fault may make other rules fail too (a changed 项 also
+moves the narrative's totals out of line): only clean disclosures count for false alarms.
 """
 
 from __future__ import annotations
@@ -60,7 +60,11 @@ def _balance(rows: Rows, copy: Copy) -> None:
 
 def _economic(rows: Rows, copy: Copy) -> None:
     # 基本工资 grows: 人员经费 as stated is no longer 301 + 303 (ECO-01)
-    _add(_row(rows, "raw_economic_lines", economic_code="30101", measure="actual_total"), "amount", _shift(copy))
+    _add(
+        _row(rows, "raw_economic_lines", economic_code="30101", measure="actual_total"),
+        "amount",
+        _shift(copy),
+    )
 
 
 def _three_public(rows: Rows, copy: Copy) -> None:

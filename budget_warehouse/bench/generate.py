@@ -1,10 +1,10 @@
 """Write a corpus of N disclosures into a bulk raw folder, and its ground truth beside it.
 
-The first disclosures are the clean baselines, one per scale factor (the first is the sample as it is, under
-a new id). Then one disclosure per rule family with that family's fault, so that every family is tested from
-N = factors + families (16); after that, faulty and clean disclosures alternate, the faults cycling through the
-families. A multi-year fault adds its predecessor (the
-same department a year earlier), which is neither clean nor faulty and is not scored.
+The first disclosures are the clean baselines, one per scale factor (the first is the sample as it is,
+under a new id). Then one disclosure per rule family with that family's fault, so that every family is
+tested from N = factors + families (16); after that, faulty and clean disclosures alternate, the faults
+cycling through the families. A multi-year fault adds its predecessor (the same department a year
+earlier), which is neither clean nor faulty and is not scored.
 """
 
 from __future__ import annotations
@@ -54,7 +54,9 @@ def fault_for(index: int) -> Fault | None:
 
 
 def _predecessor(copy: Copy) -> Copy:
-    return replace(copy, disclosure_id=copy.disclosure_id + "-previous-year", fiscal_year=copy.fiscal_year - 1)
+    return replace(
+        copy, disclosure_id=copy.disclosure_id + "-previous-year", fiscal_year=copy.fiscal_year - 1
+    )
 
 
 def generate(folder: Path, count: int) -> list[Planted]:

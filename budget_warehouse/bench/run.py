@@ -84,7 +84,14 @@ def _read_json(path: Path) -> dict[str, float]:
 def run_nightly(raw_dir: Path, work_dir: Path) -> NightlyRun:
     """The nightly on the corpus alone (no sample, no PDFs), its output kept in work_dir/nightly.log."""
     env = nightly_environment(work_dir)
-    command = [sys.executable, "-m", "budget_warehouse.nightly", "--raw-dir", str(raw_dir), "--without-sample"]
+    command = [
+        sys.executable,
+        "-m",
+        "budget_warehouse.nightly",
+        "--raw-dir",
+        str(raw_dir),
+        "--without-sample",
+    ]
     started = time.monotonic()
     with (work_dir / "nightly.log").open("w", encoding="utf-8") as log:
         completed = subprocess.run(command, cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -161,13 +168,15 @@ def summary_lines(result: BenchResult) -> list[str]:
     lines.append(f"report: reports/latest/index.html {result.report_bytes / 1024:.0f} KiB")
     ratio = f"{result.dbt_to_baseline_ratio:.0f}x" if result.dbt_to_baseline_ratio else "n/a"
     lines.append(
-        f"baseline (plain DuckDB: read every raw kind, roll-up, two identities): {result.baseline.seconds:.2f} s; "
+        "baseline (plain DuckDB: read every raw kind, roll-up, two identities): "
+        f"{result.baseline.seconds:.2f} s; "
         f"dbt build / baseline = {ratio}"
     )
     for family in result.score.recall:
         lines.append(f"  recall {family.family}: {family.found}/{family.injected}")
     lines.append(
-        f"false alarms: {len(result.score.false_alarms)} on {result.score.clean_disclosures} clean disclosures "
+        f"false alarms: {len(result.score.false_alarms)} "
+        f"on {result.score.clean_disclosures} clean disclosures "
         f"(each compared with the clean baseline of its scale factor; {result.score.baselines} baselines)"
     )
     return lines

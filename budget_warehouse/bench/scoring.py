@@ -1,9 +1,10 @@
 """Findings against the ground truth: recall per rule family and false alarms, computed inside DuckDB.
 
 An injected fault is found when marts.fct_identity_checks has a failing row of the fault's rule for that
-disclosure. A false alarm is a failing (rule, subject) on a clean disclosure that the clean baseline of the same
-scale factor does not have: the sample's own contradictions are real and are not alarms, and an identity that
-holds only within rounding fails once scaled (budget_warehouse.bench.corpus), in the baseline too.
+disclosure. A false alarm is a failing (rule, subject) on a clean disclosure that the clean baseline of the
+same scale factor does not have: the sample's own contradictions are real and are not alarms, and an
+identity that holds only within rounding fails once scaled (budget_warehouse.bench.corpus), in the
+baseline too.
 """
 
 from __future__ import annotations
