@@ -21,6 +21,7 @@ import duckdb
 from budget_warehouse.gx_duckdb import (
     add_mart_batch,
     add_warehouse_datasource,
+    close_datasource,
     datasource_connection,
     table_exists,
     unexpected_where,
@@ -248,10 +249,24 @@ def validate(
     warehouse: Path, suites: list[Suite], data_docs_dir: Path | None = None
 ) -> list[ExpectationOutcome]:
     """Validate every suite inside DuckDB (GX's SQL datasource, read-only); write GX Data Docs if asked."""
-    import great_expectations as gx
 
     context = _gx_context(data_docs_dir)
     datasource = add_warehouse_datasource(context, warehouse)
+    try:
+        outcomes = _validate_suites(context, datasource, suites)
+    finally:
+        close_datasource(datasource)
+    if data_docs_dir is not None:
+        context.build_data_docs()
+    severity_rank = {severity: rank for rank, severity in enumerate(SEVERITIES)}
+    return sorted(
+        outcomes, key=lambda outcome: (outcome.success, severity_rank[outcome.severity], outcome.suite)
+    )
+
+
+def _validate_suites(context: Any, datasource: Any, suites: list[Suite]) -> list[ExpectationOutcome]:
+    import great_expectations as gx
+
     outcomes: list[ExpectationOutcome] = []
     with datasource_connection(datasource) as connection:
         for suite in suites:
@@ -277,9 +292,4 @@ def validate(
             outcomes.extend(
                 _outcome(suite, expectation_result, connection) for expectation_result in result.results
             )
-    if data_docs_dir is not None:
-        context.build_data_docs()
-    severity_rank = {severity: rank for rank, severity in enumerate(SEVERITIES)}
-    return sorted(
-        outcomes, key=lambda outcome: (outcome.success, severity_rank[outcome.severity], outcome.suite)
-    )
+    return outcomes

@@ -92,6 +92,19 @@ def datasource_connection(datasource: Any) -> Iterator[duckdb.DuckDBPyConnection
         raw.close()
 
 
+def close_datasource(datasource: Any) -> None:
+    """Close every DuckDB connection GX holds: the one the patch keeps open and the engines' pools. DuckDB
+    refuses a connection of another configuration to the file while any of them is open, and the report
+    reads the warehouse with a connection of its own afterwards."""
+    execution_engine = datasource.get_execution_engine()
+    persisted = getattr(execution_engine, "_connection", None)
+    if persisted is not None:
+        persisted.close()
+        execution_engine._connection = None
+    execution_engine.engine.dispose()
+    datasource.get_engine().dispose()
+
+
 def add_mart_batch(datasource: Any, name: str, table: str) -> Any:
     """A query asset over the whole mart and its one batch definition."""
     asset = datasource.add_query_asset(name=name, query=f"select * from {checked_table(table)}")
