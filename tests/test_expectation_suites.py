@@ -38,7 +38,7 @@ def test_every_rule_family_has_a_critical_identity_expectation(marts: duckdb.Duc
     }
     findings_suite = next(suite for suite in load_suites() if suite.table == "marts.fct_identity_checks")
     conditions = [
-        expectation["kwargs"]["row_condition"]
+        json.dumps(expectation["kwargs"]["row_condition"], ensure_ascii=False)
         for expectation in findings_suite.definition["expectations"]
         if expectation["severity"] == "critical" and expectation.get("meta", {}).get("acknowledgeable")
     ]

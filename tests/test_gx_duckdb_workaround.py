@@ -1,8 +1,10 @@
-"""budget_warehouse/gx_duckdb.py works around GX's SQL datasource failing on DuckDB: is that still needed?
+"""budget_warehouse/gx_duckdb.py patches GX so that its SQL datasource works on DuckDB: is the patch what
+makes it work, and is it still needed?
 
-This test tries GX's own SQL datasource on the sample warehouse and expects the known failure (GX issues
-10738 and 11579). The day it passes, upstream is fixed: validate through the SQL datasource and remove the
-workaround module.
+The same validation runs twice through GX's own SQL datasource on the sample warehouse, each in a process of
+its own: unpatched, it fails the known way (GX issues 10738 and 11579: results read after the connection
+closed); patched, it succeeds and GX's metric (the row count) is right. The day the unpatched run passes,
+upstream is fixed: remove patch_gx_for_duckdb.
 """
 
 from __future__ import annotations
@@ -14,23 +16,31 @@ import subprocess
 import sys
 from pathlib import Path
 
-REMOVE_THE_WORKAROUND = (
-    "GX's SQL datasource now validates on DuckDB: upstream fixed GX issues 10738/11579. Validate "
-    "through context.data_sources.add_sql and remove budget_warehouse/gx_duckdb.py's pandas "
-    "workaround (and this test)."
+import duckdb
+
+REMOVE_THE_PATCH = (
+    "GX's SQL datasource now validates on DuckDB without the patch: upstream fixed GX issues 10738/11579. "
+    "Remove patch_gx_for_duckdb from budget_warehouse/gx_duckdb.py (and this test's unpatched half)."
 )
 
 # Run in a process of its own: duckdb_engine's connections outlive GX's context and clutter the test
-# process's exit with reference-leak reports.
+# process's exit with reference-leak reports; and a patch applied once stays for the whole process.
 VALIDATE_THROUGH_GX_SQL_DATASOURCE = """
 import json, sys
 import great_expectations as gx
 import great_expectations.expectations as gxe
+from budget_warehouse.gx_duckdb import patch_gx_for_duckdb
 
+if sys.argv[2] == "patched":
+    patch_gx_for_duckdb()
 context = gx.get_context(mode="ephemeral")
-datasource = context.data_sources.add_sql(name="warehouse", connection_string="duckdb:///" + sys.argv[1])
+datasource = context.data_sources.add_sql(
+    name="warehouse",
+    connection_string="duckdb:///" + sys.argv[1],
+    kwargs={"connect_args": {"read_only": True}},
+)
 batch = (
-    datasource.add_table_asset(name="dim_disclosure", table_name="dim_disclosure", schema_name="marts")
+    datasource.add_query_asset(name="dim_disclosure", query="select * from marts.dim_disclosure")
     .add_batch_definition_whole_table("whole_table")
     .get_batch()
 )
@@ -40,27 +50,41 @@ messages = [
     for info in (result.exception_info or {}).values()
     if isinstance(info, dict) and info.get("raised_exception")
 ]
-print(json.dumps({"success": bool(result.success), "messages": messages}))
+observed = (result.result or {}).get("observed_value")
+print(json.dumps({"success": bool(result.success), "messages": messages, "observed": observed}))
 """
 
 
-def test_gx_sql_datasource_still_fails_on_duckdb(tmp_path: Path, sample_warehouse: Path) -> None:
-    # a copy: the SQL datasource opens the file read-write, which must not lock the shared sample
-    warehouse = tmp_path / "copy.duckdb"
-    shutil.copyfile(sample_warehouse, warehouse)
-
+def _validate(warehouse: Path, mode: str) -> dict[str, object]:
     probe = subprocess.run(
-        [sys.executable, "-c", VALIDATE_THROUGH_GX_SQL_DATASOURCE, str(warehouse)],
+        [sys.executable, "-c", VALIDATE_THROUGH_GX_SQL_DATASOURCE, str(warehouse), mode],
         env=dict(os.environ, GX_ANALYTICS_ENABLED="false"),
         capture_output=True,
         text=True,
         check=True,
     )
-    result = json.loads(probe.stdout.strip().splitlines()[-1])
+    result: dict[str, object] = json.loads(probe.stdout.strip().splitlines()[-1])
+    return result
 
-    assert not result["success"], REMOVE_THE_WORKAROUND
+
+def test_gx_sql_datasource_fails_on_duckdb_without_the_patch_and_works_with_it(
+    tmp_path: Path, sample_warehouse: Path
+) -> None:
+    # a copy: nothing here may hold the shared sample file
+    warehouse = tmp_path / "copy.duckdb"
+    shutil.copyfile(sample_warehouse, warehouse)
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        (disclosures,) = connection.execute("select count(*) from marts.dim_disclosure").fetchone() or (0,)
+
+    unpatched = _validate(warehouse, "unpatched")
+    assert not unpatched["success"], REMOVE_THE_PATCH
     # the known way: the metric query's rows were read after the connection closed, so none came back
-    assert any("list index out of range" in message for message in result["messages"]), (
-        f"GX's SQL datasource still fails on DuckDB, but differently now: {result['messages']}. Check GX "
-        "issues 10738/11579 before touching budget_warehouse/gx_duckdb.py."
+    messages = unpatched["messages"]
+    assert isinstance(messages, list)
+    assert any("list index out of range" in message for message in messages), (
+        f"GX's SQL datasource still fails on DuckDB, but differently now: {messages}. Check GX issues "
+        "10738/11579 before touching budget_warehouse/gx_duckdb.py."
     )
+
+    patched = _validate(warehouse, "patched")
+    assert patched == {"success": True, "messages": [], "observed": disclosures}

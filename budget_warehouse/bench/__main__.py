@@ -1,0 +1,40 @@
+"""`python -m budget_warehouse.bench --disclosures N [--out results.json] [--work-dir DIR]`."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from budget_warehouse.bench.run import NightlyFailedError, bench, result_json, summary_lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m budget_warehouse.bench", allow_abbrev=False)
+    parser.add_argument("--disclosures", type=int, required=True, help="how many disclosures to generate")
+    parser.add_argument("--out", type=Path, help="write every measurement as JSON here")
+    parser.add_argument("--work-dir", type=Path, help="keep the corpus, warehouse and reports here")
+    options = parser.parse_args(argv)
+    if options.disclosures < 1:
+        parser.error("--disclosures must be at least 1")
+    work_dir = options.work_dir or Path(tempfile.mkdtemp(prefix="budget_bench_"))
+    work_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        result = bench(options.disclosures, work_dir)
+    except NightlyFailedError as failed:
+        print(f"bench: {failed}", file=sys.stderr)
+        return 1
+    finally:
+        if options.work_dir is None:
+            shutil.rmtree(work_dir, ignore_errors=True)
+    for line in summary_lines(result):
+        print(line)
+    if options.out:
+        options.out.write_text(result_json(result), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,182 @@
+"""Run the nightly job on a generated corpus and measure it: seconds and peak memory per phase, the whole
+process tree's peak, rows per mart, the report's size, the ratio to the plain-DuckDB baseline, recall per
+rule family and false alarms.
+
+The nightly runs as a child process exactly as cron would run it, on its own temporary warehouse, reports
+folder and (empty) inbox: the project's own warehouse and reports are never touched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import duckdb
+
+from budget_warehouse.bench.baseline import BaselineResult, run_baseline
+from budget_warehouse.bench.generate import Planted, generate
+from budget_warehouse.bench.scoring import Score, score
+from budget_warehouse.phase_timer import PEAK_MEMORY_ENV, TIMINGS_ENV
+from budget_warehouse.validate import GATE_FAILED
+from budget_warehouse.warehouse_paths import PROJECT_DIR
+
+# the nightly published its build; the gate may fail (the corpus's findings have no steward decisions)
+PUBLISHED = (0, GATE_FAILED)
+
+
+class NightlyFailedError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class NightlyRun:
+    wall_seconds: float
+    exit_status: int
+    phase_seconds: dict[str, float]
+    phase_peak_rss_mib: dict[str, float]
+    tree_peak_rss_mib: float
+
+
+@dataclass(frozen=True)
+class BenchResult:
+    disclosures: int
+    generated_disclosures: int
+    raw_rows: int
+    generate_seconds: float
+    nightly: NightlyRun
+    mart_rows: dict[str, int]
+    report_bytes: int
+    baseline: BaselineResult
+    dbt_to_baseline_ratio: float | None
+    score: Score
+
+
+def nightly_environment(work_dir: Path) -> dict[str, str]:
+    inbox = work_dir / "inbox"
+    inbox.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env.update(
+        BUDGET_WAREHOUSE_PATH=str(work_dir / "warehouse.duckdb"),
+        BUDGET_WAREHOUSE_REPORTS_DIR=str(work_dir / "reports"),
+        BUDGET_WAREHOUSE_INBOX=str(inbox),
+        DBT_PROFILES_DIR=str(PROJECT_DIR),
+        DBT_TARGET_PATH=str(work_dir / "target"),
+        DBT_LOG_PATH=str(work_dir / "logs"),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        GX_ANALYTICS_ENABLED="false",
+    )
+    env[TIMINGS_ENV] = str(work_dir / "timings.json")
+    env[PEAK_MEMORY_ENV] = str(work_dir / "peak_memory.json")
+    env.pop("BUDGET_WAREHOUSE_BUILD_PATH", None)
+    return env
+
+
+def _read_json(path: Path) -> dict[str, float]:
+    return {str(key): float(value) for key, value in json.loads(path.read_text(encoding="utf-8")).items()}
+
+
+def run_nightly(raw_dir: Path, work_dir: Path) -> NightlyRun:
+    """The nightly on the corpus alone (no sample, no PDFs), its output kept in work_dir/nightly.log."""
+    env = nightly_environment(work_dir)
+    command = [
+        sys.executable,
+        "-m",
+        "budget_warehouse.nightly",
+        "--raw-dir",
+        str(raw_dir),
+        "--without-sample",
+    ]
+    started = time.monotonic()
+    with (work_dir / "nightly.log").open("w", encoding="utf-8") as log:
+        completed = subprocess.run(command, cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+    wall = time.monotonic() - started
+    if completed.returncode not in PUBLISHED:
+        raise NightlyFailedError(f"the nightly exited {completed.returncode}; see {work_dir / 'nightly.log'}")
+    phase_peaks = _read_json(Path(env[PEAK_MEMORY_ENV]))
+    # the largest resident set of any finished child (Linux: KiB). The nightly resets its own peak at each
+    # phase (phase_timer), which lowers this figure too, so the largest phase peak is taken as well.
+    children_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    tree_peak = max([children_peak, *phase_peaks.values()])
+    return NightlyRun(
+        wall_seconds=wall,
+        exit_status=completed.returncode,
+        phase_seconds=_read_json(Path(env[TIMINGS_ENV])),
+        phase_peak_rss_mib=phase_peaks,
+        tree_peak_rss_mib=tree_peak,
+    )
+
+
+def mart_rows(warehouse: Path) -> dict[str, int]:
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        tables = connection.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+        ).fetchall()
+        counts = {}
+        for (table,) in tables:
+            (count,) = connection.execute(f'select count(*) from marts."{table}"').fetchone() or (0,)
+            counts[str(table)] = int(count)
+    return counts
+
+
+def bench(disclosures: int, work_dir: Path) -> BenchResult:
+    raw_dir = work_dir / "raw"
+    started = time.monotonic()
+    planted: list[Planted] = generate(raw_dir, disclosures)
+    generate_seconds = time.monotonic() - started
+    nightly = run_nightly(raw_dir, work_dir)
+    warehouse = work_dir / "warehouse.duckdb"
+    baseline = run_baseline(raw_dir)
+    dbt_seconds = nightly.phase_seconds.get("dbt build")
+    report = work_dir / "reports" / "latest" / "index.html"
+    return BenchResult(
+        disclosures=disclosures,
+        generated_disclosures=len(planted),
+        raw_rows=baseline.raw_rows,
+        generate_seconds=generate_seconds,
+        nightly=nightly,
+        mart_rows=mart_rows(warehouse),
+        report_bytes=report.stat().st_size if report.exists() else 0,
+        baseline=baseline,
+        dbt_to_baseline_ratio=dbt_seconds / baseline.seconds if dbt_seconds and baseline.seconds else None,
+        score=score(warehouse, planted),
+    )
+
+
+def result_json(result: BenchResult) -> str:
+    return json.dumps(asdict(result), ensure_ascii=False, indent=2) + "\n"
+
+
+def summary_lines(result: BenchResult) -> list[str]:
+    nightly = result.nightly
+    lines = [
+        f"bench: {result.disclosures} disclosures ({result.generated_disclosures} with predecessors), "
+        f"{result.raw_rows} raw rows, generated in {result.generate_seconds:.1f} s",
+        f"nightly: {nightly.wall_seconds:.1f} s wall, exit {nightly.exit_status}, "
+        f"peak resident memory of the process tree {nightly.tree_peak_rss_mib:.0f} MiB",
+    ]
+    for phase, seconds in nightly.phase_seconds.items():
+        peak = nightly.phase_peak_rss_mib.get(phase)
+        memory = f", peak {peak:.0f} MiB" if peak is not None else ""
+        lines.append(f"  {phase}: {seconds:.1f} s{memory}")
+    lines.append("rows per mart: " + ", ".join(f"{table} {rows}" for table, rows in result.mart_rows.items()))
+    lines.append(f"report: reports/latest/index.html {result.report_bytes / 1024:.0f} KiB")
+    ratio = f"{result.dbt_to_baseline_ratio:.0f}x" if result.dbt_to_baseline_ratio else "n/a"
+    lines.append(
+        "baseline (plain DuckDB: read every raw kind, roll-up, two identities): "
+        f"{result.baseline.seconds:.2f} s; "
+        f"dbt build / baseline = {ratio}"
+    )
+    for family in result.score.recall:
+        lines.append(f"  recall {family.family}: {family.found}/{family.injected}")
+    lines.append(
+        f"false alarms: {len(result.score.false_alarms)} "
+        f"on {result.score.clean_disclosures} clean disclosures "
+        f"(each compared with the clean baseline of its scale factor; {result.score.baselines} baselines)"
+    )
+    return lines

@@ -1,0 +1,56 @@
+"""The benchmark's corpus: faults at known places are found, clean copies raise no false alarms.
+
+A real nightly (dbt build on DuckDB, validation, report) on a corpus of every scale factor's clean baseline,
+one fault per rule family and one more clean disclosure: no mocks.
+"""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from pathlib import Path
+
+from budget_warehouse.bench.corpus import SCALE_FACTORS, scale_decimal
+from budget_warehouse.bench.faults import FAULTS
+from budget_warehouse.bench.generate import CLEAN, FAULTY, generate
+from budget_warehouse.bench.run import bench
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+# every baseline, one fault per family, and one clean disclosure compared with its baseline
+EVERY_FAMILY_ONCE = len(SCALE_FACTORS) + len(FAULTS) + 1
+
+
+def test_every_rule_family_has_a_fault() -> None:
+    with (PROJECT_DIR / "seeds" / "rules" / "rule_catalogue.csv").open(encoding="utf-8") as handle:
+        catalogue = list(csv.DictReader(handle))
+    families = {rule["family"] for rule in catalogue}
+    assert {fault.family for fault in FAULTS} == families
+    rules = {rule["rule_id"]: rule["family"] for rule in catalogue}
+    assert all(rules[fault.rule_id] == fault.family for fault in FAULTS)
+
+
+def test_scaling_is_exact_and_keeps_the_printed_places() -> None:
+    assert scale_decimal("17.98", 3) == "53.94"
+    assert scale_decimal("0.00", 7) == "0.00"
+    assert Decimal(scale_decimal("6216.24", 7)) == Decimal("6216.24") * 7
+
+
+def test_corpus_plants_one_fault_per_family(tmp_path: Path) -> None:
+    planted = generate(tmp_path / "raw", EVERY_FAMILY_ONCE)
+    faulty = [row for row in planted if row.role == FAULTY]
+    assert sorted(row.family for row in faulty) == sorted(fault.family for fault in FAULTS)
+    assert sum(row.role == CLEAN for row in planted) == len(SCALE_FACTORS) + 1
+    assert (tmp_path / "ground_truth.csv").is_file()
+
+
+def test_nightly_finds_every_injected_fault_and_no_false_alarm(tmp_path: Path) -> None:
+    result = bench(EVERY_FAMILY_ONCE, tmp_path)
+
+    assert {family.family for family in result.score.recall} == {fault.family for fault in FAULTS}
+    missed = [family for family in result.score.recall if family.found != family.injected]
+    assert not missed, missed
+    assert result.score.clean_disclosures == 1
+    assert result.score.false_alarms == ()
+    assert result.mart_rows["dim_disclosure"] == result.generated_disclosures
+    assert set(result.nightly.phase_seconds) >= {"landing", "dbt build", "validation and report"}
+    assert result.report_bytes > 0
