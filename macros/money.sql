@@ -74,3 +74,18 @@
             then cast({{ printed }} as decimal({{ integer_digits + scale + 2 }}, {{ scale }}))
     end
 {%- endmacro %}
+
+{#- A money cell of a raw file: the text as printed and the exact amount (null when it is rejected). -#}
+{% macro amount_columns(printed_column, name='amount') -%}
+    trim(cast({{ printed_column }} as varchar)) as {{ name }}_printed,
+    {{ decimal_text_value('trim(cast(' ~ printed_column ~ ' as varchar))') }} as {{ name }}
+{%- endmacro %}
+
+{#- The rejection check of a money cell staged with amount_columns: empty (when required), or why its text is
+    not accepted. -#}
+{% macro amount_rejection(relation, name='amount', required=true) -%}
+    {{ return((
+        ("" if required else relation ~ "." ~ name ~ "_printed is not null and ") ~ relation ~ "." ~ name ~ " is null",
+        "'" ~ name ~ " ' || coalesce(" ~ decimal_text_problem(relation ~ "." ~ name ~ "_printed") ~ ", 'is empty')",
+    )) }}
+{%- endmacro %}

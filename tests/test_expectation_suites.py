@@ -31,6 +31,17 @@ def test_every_expectation_declares_severity_and_description() -> None:
             assert expectation["description"], (suite.name, expectation)
 
 
+def test_every_expectation_runs_on_the_engine(sample_nightly: NightlyRun) -> None:
+    # the suites run as SQL inside DuckDB: no pandas row conditions, no regex expectations (unsupported for
+    # the duckdb dialect); a suite that uses one fails with an exception, which the outcomes would show
+    for suite in load_suites():
+        for expectation in suite.definition["expectations"]:
+            assert "condition_parser" not in expectation["kwargs"], (suite.name, expectation)
+            assert "regex" not in expectation["type"], (suite.name, expectation)
+    outcomes = json.loads((sample_nightly.reports / "latest" / "validation.json").read_text(encoding="utf-8"))
+    assert [outcome for outcome in outcomes if outcome["exception"]] == []
+
+
 def test_every_rule_family_has_a_critical_identity_expectation(marts: duckdb.DuckDBPyConnection) -> None:
     families = {
         family

@@ -23,8 +23,7 @@ renamed as (
         trim(cast(source.economic_name as varchar)) as economic_name_printed,
         trim(cast(source.cost_group_printed as varchar)) as cost_group_printed,
         trim(cast(source.measure as varchar)) as measure,
-        trim(cast(source.amount as varchar)) as amount_printed,
-        {{ decimal_text_value('trim(cast(source.amount as varchar))') }} as amount,
+        {{ amount_columns('source.amount') }},
         trim(cast(source.unit as varchar)) as unit,
         trim(cast(source.source_section as varchar)) as source_section,
         trim(cast(source.source_quote as varchar)) as source_quote,
@@ -41,7 +40,7 @@ validated as (
             ("coalesce(renamed.table_code, '') != 'T6'", "'table_code must be T6, not ' || coalesce(renamed.table_code, '(empty)')"),
             ("not " ~ is_economic_code('renamed.economic_code'), "'economic_code must be 3 or 5 digits, not ' || coalesce(renamed.economic_code, '(empty)')"),
             ("measures.measure is null", "'unknown measure ' || coalesce(renamed.measure, '(empty)')"),
-            ("renamed.amount is null", "'amount ' || coalesce(" ~ decimal_text_problem('renamed.amount_printed') ~ ", 'is empty')"),
+            amount_rejection('renamed'),
             ("renamed.unit is null or renamed.unit not in ('万元', '元')", "'unit must be 万元 or 元, not ' || coalesce(renamed.unit, '(empty)')"),
             evidence_rejection('renamed'),
         ]) }} as rejection_reason

@@ -33,8 +33,7 @@ renamed as (
         trim(cast(source.function_name as varchar)) as function_name_printed,
         trim(cast(source.parent_names_printed as varchar)) as parent_names_printed,
         trim(cast(source.measure as varchar)) as measure,
-        trim(cast(source.amount as varchar)) as amount_printed,
-        {{ decimal_text_value('trim(cast(source.amount as varchar))') }} as amount,
+        {{ amount_columns('source.amount') }},
         trim(cast(source.unit as varchar)) as unit,
         trim(cast(source.source_section as varchar)) as source_section,
         trim(cast(source.source_quote as varchar)) as source_quote,
@@ -52,7 +51,7 @@ validated as (
             ("fund_types.fund_type is null", "'unknown fund_type ' || coalesce(renamed.fund_type, '(empty)')"),
             ("not " ~ is_function_code('renamed.function_code'), "'function_code must be 3, 5 or 7 digits, not ' || coalesce(renamed.function_code, '(empty)')"),
             ("measures.measure is null", "'unknown measure ' || coalesce(renamed.measure, '(empty)')"),
-            ("renamed.amount is null", "'amount ' || coalesce(" ~ decimal_text_problem('renamed.amount_printed') ~ ", 'is empty')"),
+            amount_rejection('renamed'),
             ("renamed.unit is null or renamed.unit not in ('万元', '元')", "'unit must be 万元 or 元, not ' || coalesce(renamed.unit, '(empty)')"),
             evidence_rejection('renamed'),
         ]) }} as rejection_reason

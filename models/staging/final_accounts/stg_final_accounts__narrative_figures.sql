@@ -21,7 +21,7 @@ renamed as (
         trim(cast(source.subject_name as varchar)) as subject_name,
         trim(cast(source.metric as varchar)) as metric,
         trim(cast(source.value as varchar)) as value_printed,
-        try_cast(trim(cast(source.value as varchar)) as decimal(24, 6)) as figure_value,
+        {{ decimal_text_value('trim(cast(source.value as varchar))', integer_digits=16) }} as figure_value,
         trim(cast(source.unit as varchar)) as unit,
         trim(cast(source.denominator as varchar)) as denominator,
         try_cast(source.comparison_year as integer) as comparison_year,
@@ -44,7 +44,7 @@ validated as (
             ("coalesce(renamed.subject_type, '') not in ('total', 'function', 'economic', 'three_public', 'project', 'item', 'count')", "'unknown subject_type ' || coalesce(renamed.subject_type, '(empty)')"),
             ("renamed.subject_code is null", "'subject_code is empty'"),
             ("coalesce(renamed.metric, '') not in ('amount', 'share_pct', 'change_amount', 'change_pct', 'completion_pct', 'count', 'ratio', 'score', 'points')", "'unknown metric ' || coalesce(renamed.metric, '(empty)')"),
-            ("renamed.figure_value is null", "'value is not a number: ' || coalesce(renamed.value_printed, '(empty)')"),
+            ("renamed.figure_value is null", "'value ' || coalesce(" ~ decimal_text_problem('renamed.value_printed', integer_digits=16) ~ ", 'is empty')"),
         ]) }} as rejection_reason
     from renamed
     left join disclosures on renamed.disclosure_id = disclosures.disclosure_id

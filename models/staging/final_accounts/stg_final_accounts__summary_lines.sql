@@ -38,8 +38,7 @@ renamed as (
         trim(cast(source.item_name as varchar)) as item_name_printed,
         trim(cast(source.fund_type as varchar)) as fund_type,
         trim(cast(source.measure as varchar)) as measure,
-        trim(cast(source.amount as varchar)) as amount_printed,
-        try_cast(trim(cast(source.amount as varchar)) as {{ money_type() }}) as amount,
+        {{ amount_columns('source.amount') }},
         trim(cast(source.unit as varchar)) as unit,
         trim(cast(source.source_section as varchar)) as source_section,
         trim(cast(source.transcription_note as varchar)) as transcription_note,
@@ -62,7 +61,7 @@ validated as (
             ("fund_types.fund_type is null", "'unknown fund_type ' || coalesce(renamed.fund_type, '(empty)')"),
             ("renamed.table_code = 'T1' and renamed.fund_type != 'all_funds'", "'T1 prints one column: fund_type must be all_funds, not ' || renamed.fund_type"),
             ("measures.measure is null", "'unknown measure ' || coalesce(renamed.measure, '(empty)')"),
-            ("renamed.amount is null", "'amount is not a number: ' || coalesce(renamed.amount_printed, '(empty)')"),
+            amount_rejection('renamed'),
             ("renamed.unit is null or renamed.unit not in ('万元', '元')", "'unit must be 万元 or 元, not ' || coalesce(renamed.unit, '(empty)')"),
             evidence_rejection('renamed'),
         ]) }} as rejection_reason

@@ -33,8 +33,7 @@ renamed as (
         trim(cast(source.fund_type as varchar)) as fund_type,
         trim(cast(source.total_item as varchar)) as total_item,
         trim(cast(source.measure as varchar)) as measure,
-        trim(cast(source.amount as varchar)) as amount_printed,
-        try_cast(trim(cast(source.amount as varchar)) as {{ money_type() }}) as amount,
+        {{ amount_columns('source.amount') }},
         trim(cast(source.unit as varchar)) as unit,
         trim(cast(source.source_section as varchar)) as source_section,
         trim(cast(source.transcription_note as varchar)) as transcription_note,
@@ -52,7 +51,7 @@ validated as (
             ("coalesce(renamed.total_item, '') not in ('total', 'personnel_total', 'public_funds_total')", "'total_item must be total, personnel_total or public_funds_total, not ' || coalesce(renamed.total_item, '(empty)')"),
             ("renamed.total_item in ('personnel_total', 'public_funds_total') and renamed.table_code != 'T6'", "'only T6 prints ' || renamed.total_item"),
             ("measures.measure is null", "'unknown measure ' || coalesce(renamed.measure, '(empty)')"),
-            ("renamed.amount is null", "'amount is not a number: ' || coalesce(renamed.amount_printed, '(empty)')"),
+            amount_rejection('renamed'),
             ("renamed.unit is null or renamed.unit not in ('万元', '元')", "'unit must be 万元 or 元, not ' || coalesce(renamed.unit, '(empty)')"),
             evidence_rejection('renamed'),
         ]) }} as rejection_reason

@@ -22,8 +22,7 @@ renamed as (
         trim(cast(source.item_code as varchar)) as item_code,
         trim(cast(source.item_name as varchar)) as item_name_printed,
         trim(cast(source.measure as varchar)) as measure,
-        trim(cast(source.amount as varchar)) as amount_printed,
-        {{ decimal_text_value('trim(cast(source.amount as varchar))') }} as amount,
+        {{ amount_columns('source.amount') }},
         trim(cast(source.unit as varchar)) as unit,
         trim(cast(source.source_section as varchar)) as source_section,
         trim(cast(source.source_quote as varchar)) as source_quote,
@@ -40,7 +39,7 @@ validated as (
             ("coalesce(renamed.table_code, '') != 'T7'", "'table_code must be T7, not ' || coalesce(renamed.table_code, '(empty)')"),
             ("items.item_code is null", "'unknown 三公 item_code ' || coalesce(renamed.item_code, '(empty)')"),
             ("coalesce(renamed.measure, '') not in ('budget_full_year', 'budget_initial', 'actual_total')", "'measure must be budget_full_year, budget_initial or actual_total, not ' || coalesce(renamed.measure, '(empty)')"),
-            ("renamed.amount is null", "'amount ' || coalesce(" ~ decimal_text_problem('renamed.amount_printed') ~ ", 'is empty')"),
+            amount_rejection('renamed'),
             ("renamed.unit is null or renamed.unit not in ('万元', '元')", "'unit must be 万元 or 元, not ' || coalesce(renamed.unit, '(empty)')"),
             evidence_rejection('renamed'),
         ]) }} as rejection_reason
