@@ -62,11 +62,12 @@ def checked_table(table: str) -> str:
 
 def table_exists(connection: duckdb.DuckDBPyConnection, table: str) -> bool:
     schema, name = checked_table(table).split(".")
-    row = connection.execute(
+    # fetchall, not fetchone: DuckDB refuses the next relation query on a connection with a result unfinished
+    rows = connection.execute(
         "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
         [schema, name],
-    ).fetchone()
-    return bool(row and row[0])
+    ).fetchall()
+    return bool(rows and rows[0][0])
 
 
 def add_warehouse_datasource(context: Any, warehouse: Path) -> Any:
