@@ -337,7 +337,7 @@ def _function_in(text: str) -> tuple[str, str, int] | None:
         code = function_code_of_path(names) if len(names) > 1 else function_class_codes().get(names[0], "")
         if not code and len(names) == 1:
             code = function_class_codes().get(normalise(names[0]).removesuffix("支出"), "")
-        found = (code or "unidentified", match.group(0), match.end())
+        found = (code or "unidentified", names[-1] if names else match.group(0), match.end())
     return found
 
 

@@ -79,6 +79,58 @@ all_rows as (
     select * from not_run
 ),
 
+-- where a finding's values are printed: a subject ending in a figure id (N03-02), a text id (X012) or a
+-- calculation id (C01, its result figure) points at the page and box of that statement in the PDF
+figures as (
+    select disclosure_id, figure_id, page, bbox, source_quote
+    from {{ ref('stg_final_accounts__narrative_figures') }}
+    where is_accepted
+),
+
+document_texts as (
+    select disclosure_id, text_id, page, bbox, text
+    from {{ ref('stg_final_accounts__document_texts') }}
+    where is_accepted
+),
+
+calculations as (
+    select disclosure_id, calculation_id, result_figure_id
+    from {{ ref('stg_final_accounts__stated_calculations') }}
+    where is_accepted
+),
+
+sources as (
+    select disclosure_id, source_document from {{ ref('stg_final_accounts__disclosures') }}
+    where is_accepted
+),
+
+evidence as (
+    select
+        keyed.disclosure_id,
+        keyed.rule_id,
+        keyed.subject,
+        coalesce(figures.page, document_texts.page) as evidence_page,
+        coalesce(figures.bbox, document_texts.bbox) as evidence_bbox,
+        coalesce(figures.source_quote, left(document_texts.text, 120)) as evidence_quote
+    from (
+        select distinct
+            disclosure_id,
+            rule_id,
+            subject,
+            regexp_extract(subject, '(N[0-9]+-[0-9]+|X[0-9]+|C[0-9]+)$', 1) as evidence_key
+        from all_rows
+    ) as keyed
+    left join calculations
+        on keyed.disclosure_id = calculations.disclosure_id and keyed.evidence_key = calculations.calculation_id
+    left join figures
+        on
+            keyed.disclosure_id = figures.disclosure_id
+            and coalesce(calculations.result_figure_id, keyed.evidence_key) = figures.figure_id
+    left join document_texts
+        on keyed.disclosure_id = document_texts.disclosure_id and keyed.evidence_key = document_texts.text_id
+    where keyed.evidence_key != ''
+),
+
 decided as (
     select
         all_rows.*,
@@ -142,9 +194,19 @@ final as (
                 end
                 || coalesce('. ' || decided.note_en, '')
         end as message_en,
-        decided.source_sections
+        decided.source_sections,
+        sources.source_document,
+        evidence.evidence_page,
+        evidence.evidence_bbox,
+        evidence.evidence_quote
     from decided
     inner join catalogue on decided.rule_id = catalogue.rule_id
+    left join sources on decided.disclosure_id = sources.disclosure_id
+    left join evidence
+        on
+            decided.disclosure_id = evidence.disclosure_id
+            and decided.rule_id = evidence.rule_id
+            and decided.subject = evidence.subject
 )
 
 select * from final
