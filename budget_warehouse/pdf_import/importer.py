@@ -146,8 +146,14 @@ def _read_text(document: Document, imported: ImportedDocument, regions: list[Tab
     imported.rows["raw_narrative_figures"] = narrative.figures
     imported.rows["raw_stated_calculations"] = narrative.calculations
     titles: list[Row] = [
-        {"text_id": "", "text_kind": "table_title", "section": region.table_code, "page": str(region.page_first),
-         "bbox": "", "text": region.title_printed}
+        {
+            "text_id": "",
+            "text_kind": "table_title",
+            "section": region.table_code,
+            "page": str(region.page_first),
+            "bbox": "",
+            "text": region.title_printed,
+        }
         for region in regions
     ]
     texts = [*narrative.texts, *titles]

@@ -111,7 +111,14 @@ def read_page_lines(path: Path, pages: list[int]) -> dict[int, list[Line]]:
         for number in pages:
             raw = pdf.pages[number - 1]
             chars = [
-                Char(str(c["text"]), number, float(c["x0"]), float(c["top"]), float(c["x1"]), float(c["bottom"]))
+                Char(
+                    str(c["text"]),
+                    number,
+                    float(c["x0"]),
+                    float(c["top"]),
+                    float(c["x1"]),
+                    float(c["bottom"]),
+                )
                 for c in raw.chars
                 if str(c["text"]).strip()
             ]

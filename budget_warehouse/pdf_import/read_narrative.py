@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, RUF003 -- the template wording is Chinese: full-width punctuation is what is matched
 """Stage 3b: read 第三部分 情况说明 — every figure of the text, what it computes, and the text itself.
 
 Written for the kind of document (the national / Shanghai 部门决算 template wording), not one file: each
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from budget_warehouse.pdf_import.narrative_lines import Line, Paragraph, paragraphs, read_page_lines
 from budget_warehouse.pdf_import.read_cells import Row
-from budget_warehouse.pdf_import.read_pdf import Document, line_text
+from budget_warehouse.pdf_import.read_pdf import Document, Word, line_text
 from budget_warehouse.pdf_import.reference import function_class_codes, function_code_of_path, normalise
 
 PART_THREE = re.compile(r"^第三部分")
@@ -291,10 +292,8 @@ def _document_texts(document: Document) -> list[Row]:
     return rows
 
 
-def _word_row(kind: str, section: str, page: int, words: list[object]) -> Row:
-    from budget_warehouse.pdf_import.read_pdf import Word
-
-    typed = [w for w in words if isinstance(w, Word)]
+def _word_row(kind: str, section: str, page: int, words: list[Word]) -> Row:
+    typed = words
     bbox = (
         f"{min(w.x0 for w in typed):.1f} {min(w.top for w in typed):.1f} "
         f"{max(w.x1 for w in typed):.1f} {max(w.bottom for w in typed):.1f}"
@@ -331,7 +330,9 @@ def _subject_in(gap: str) -> tuple[str, str, str] | None:
 def _function_in(text: str) -> tuple[str, str, int] | None:
     """A functional code printed as 名称（类）名称（款）名称（项）: (code, name, end offset)."""
     found: tuple[str, str, int] | None = None
-    for match in re.finditer(r"[^，。；：、]*?（类）(?:[^，。；：、]*?（款）)?(?:[^，。；：、]*?（项）)?", text):
+    for match in re.finditer(
+        r"[^，。；：、]*?（类）(?:[^，。；：、]*?（款）)?(?:[^，。；：、]*?（项）)?", text
+    ):
         parts = re.findall(r"(.+?)（(类|款|项)）", match.group(0))
         names = [re.sub(r"^[\d、.]+|^其中|^主要用于以下方面", "", name) for name, _ in parts]
         code = function_code_of_path(names) if len(names) > 1 else function_class_codes().get(names[0], "")
@@ -399,7 +400,9 @@ def _read_paragraph(result: NarrativeResult, section: _Section, para: Paragraph)
         elif (change := CHANGE_AMOUNT.search(stripped)) is not None:
             metric, direction = "change_amount", change.group(1)
         elif (budget := BUDGET_WORD.search(stripped)) is not None:
-            budget_kind = {"年初": "budget_initial", "全年": "budget_full_year"}.get(budget.group(1) or "", "")
+            budget_kind = {"年初": "budget_initial", "全年": "budget_full_year"}.get(
+                budget.group(1) or "", ""
+            )
             budget_kind = budget_kind or "budget_initial"
             code_type, code = "item", f"{budget_kind}:{code}"
             name = f"{name} {'全年预算' if budget_kind == 'budget_full_year' else '年初预算'}"
@@ -490,7 +493,9 @@ def _flat_changes(result: NarrativeResult, section: _Section, para: Paragraph, c
         sentence = match.group(0)
         if re.search(r"\d+(?:\.\d+)?(?:万元|%)", sentence) or "预算数" in sentence:
             continue
-        named = _subject_in(re.sub(r"^.*?(?:与|比)\d{4}年度?(?:相比，)?", "", sentence)) or _subject_in(sentence)
+        named = _subject_in(re.sub(r"^.*?(?:与|比)\d{4}年度?(?:相比，)?", "", sentence)) or _subject_in(
+            sentence
+        )
         if not named:
             continue
         figure_id = f"N{section.number:02d}-{len(section.figures) + 1:02d}"
@@ -526,14 +531,18 @@ def _direction_vs_budget(result: NarrativeResult, section: _Section, para: Parag
         before = para.text[: match.start()]
         sentence = re.split(r"[。；]", before)[-1]
         named = _subject_in(sentence)
-        candidates = [f for f in own if f["metric"] == "amount" and not f["subject_code"].startswith("budget_")]
+        candidates = [
+            f for f in own if f["metric"] == "amount" and not f["subject_code"].startswith("budget_")
+        ]
         if named:
             candidates = [f for f in candidates if f["subject_code"] == named[1]] or candidates
         if not candidates:
             continue
         actual = candidates[-1]
         kinds = [f["subject_code"].split(":", 1)[0] for f in own if f["subject_code"].startswith("budget_")]
-        kind = {"年初": "budget_initial", "全年": "budget_full_year"}.get(declared, kinds[-1] if kinds else "")
+        kind = {"年初": "budget_initial", "全年": "budget_full_year"}.get(
+            declared, kinds[-1] if kinds else ""
+        )
         actual["direction_word"] = word
         actual["denominator"] = kind or "budget_initial"
 
