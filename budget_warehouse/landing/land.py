@@ -13,14 +13,16 @@ The published warehouse holds these tables, so it never points back at the raw f
 from __future__ import annotations
 
 import csv
+import os
 import sys
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from budget_warehouse.landing.contract import PROVENANCE_COLUMNS, SAMPLE_DIR, kind_of, raw_kinds
+from budget_warehouse.landing.contract import PROVENANCE_COLUMNS, SAMPLE_DIR, RawKind, kind_of, raw_kinds
 from budget_warehouse.landing.read_file import ParsedFile, read_raw_file
 
 LANDING_SCHEMA = "landing"
@@ -42,6 +44,8 @@ NOT_LOADED_COLUMNS = (
 
 
 EMPTY_FILE = "0 bytes: no header and no rows"
+# Below this many bytes of raw files, starting worker processes costs more than it saves.
+PARALLEL_FROM_BYTES = 8 << 20
 
 
 class LandingError(Exception):
@@ -143,6 +147,19 @@ def _load_csv(
     )
 
 
+def _parse_all(jobs: list[tuple[Path, RawKind, Path]]) -> list[ParsedFile]:
+    """Parse the files, one process per core when there is enough to parse to pay for the processes."""
+    total_bytes = sum(path.stat().st_size for path, _, _ in jobs)
+    workers = min(os.cpu_count() or 1, len(jobs))
+    if workers < 2 or total_bytes < PARALLEL_FROM_BYTES:
+        return [read_raw_file(*job) for job in jobs]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        # largest first, so that the longest parse starts at once; results come back in job order
+        order = sorted(range(len(jobs)), key=lambda index: -jobs[index][0].stat().st_size)
+        futures = {index: pool.submit(read_raw_file, *jobs[index]) for index in order}
+        return [futures[index].result() for index in range(len(jobs))]
+
+
 def land(folders: list[Path], database: Path) -> LandingResult:
     """Parse every raw file of `folders` and load them into `database` (created if absent)."""
     matched, unknown = raw_files_in(folders)
@@ -150,12 +167,14 @@ def land(folders: list[Path], database: Path) -> LandingResult:
     parsed_files: list[ParsedFile] = []
     with tempfile.TemporaryDirectory(prefix="landing_") as scratch:
         landed_by_kind: dict[str, list[Path]] = {name: [] for name in kinds}
-        for number, (path, kind_name) in enumerate(matched):
-            landed_csv = Path(scratch) / f"{number:06d}.csv"
-            parsed = read_raw_file(path, kinds[kind_name], landed_csv)
+        jobs = [
+            (path, kinds[kind_name], Path(scratch) / f"{number:06d}.csv")
+            for number, (path, kind_name) in enumerate(matched)
+        ]
+        for parsed, (_, kind, landed_csv) in zip(_parse_all(jobs), jobs, strict=True):
             parsed_files.append(parsed)
             if parsed.landed_records:
-                landed_by_kind[kind_name].append(landed_csv)
+                landed_by_kind[kind.name].append(landed_csv)
 
         files_csv = Path(scratch) / "landed_files.csv"
         _write_rows(
@@ -183,7 +202,9 @@ def land(folders: list[Path], database: Path) -> LandingResult:
             connection.execute(f"create schema {LANDING_SCHEMA}")
             for name, kind in kinds.items():
                 _load_csv(connection, name, (*kind.columns, *PROVENANCE_COLUMNS), landed_by_kind[name])
-                _check_loaded(connection, name, sum(p.landed_records for p in parsed_files if p.kind is kind))
+                _check_loaded(
+                    connection, name, sum(p.landed_records for p in parsed_files if p.kind.name == name)
+                )
             _load_csv(connection, "landed_files", FILE_COLUMNS, [files_csv])
             _load_csv(connection, "lines_not_loaded", NOT_LOADED_COLUMNS, [not_loaded_csv])
             connection.execute("checkpoint")

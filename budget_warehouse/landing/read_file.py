@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TextIO
 
@@ -24,6 +25,7 @@ RAW_TEXT_LIMIT = 2000
 # Tried in order: UTF-8 (with or without BOM), then the Chinese national encoding (GBK is a subset).
 ENCODINGS = ("utf-8-sig", "gb18030")
 READ_CHUNK = 1 << 20
+LINE_ENDS = "\r\n"
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class NotLoadedLine:
     reason: str
     raw_text: str
     disclosure_id: str | None = None
+    span: int = 1
 
 
 @dataclass
@@ -78,26 +81,6 @@ def fingerprint(path: Path) -> tuple[str, int, int]:
     return digest.hexdigest(), size, lines
 
 
-class _LineTap:
-    """Feeds lines to csv.reader and keeps those of the current record, so a rejection shows its raw text."""
-
-    def __init__(self, handle: TextIO) -> None:
-        self._handle = handle
-        self.lines = 0
-        self.current: list[str] = []
-
-    def __iter__(self) -> Iterator[str]:
-        for line in self._handle:
-            self.lines += 1
-            self.current.append(line)
-            yield line
-
-    def take(self) -> str:
-        text = "".join(self.current).rstrip("\r\n")
-        self.current = []
-        return text[:RAW_TEXT_LIMIT]
-
-
 def _header_problem(kind: RawKind, header: list[str]) -> str | None:
     duplicated = sorted({column for column in header if header.count(column) > 1})
     missing = [column for column in kind.required_columns if column not in header]
@@ -118,21 +101,37 @@ def _is_header(row: list[str]) -> bool:
     return "disclosure_id" in (cell.strip().lower() for cell in row)
 
 
-def _parse(handle: TextIO, parsed: ParsedFile, writer: Callable[[list[str]], object]) -> None:
+def _parse(handle: TextIO, parsed: ParsedFile, out: TextIO) -> None:
+    """One pass over the records; the raw text of what is not loaded is read afterwards (it is rare).
+
+    A record on one line, without quotes, whose columns are the contract's in order, is copied as its line
+    with the provenance appended: most records of most files, and the fast path at scale. Anything else is
+    re-written by the csv module, so the engine reads exactly what this parser read.
+    """
     kind = parsed.kind
-    tap = _LineTap(handle)
-    reader = csv.reader(tap)
+    last_line = [""]
+
+    def lines() -> Iterator[str]:
+        for line in handle:
+            last_line[0] = line
+            yield line
+
+    reader = csv.reader(lines())
+    writer = csv.writer(out, lineterminator="\n")
     header: list[str] | None = None
     positions: list[int | None] = []
+    in_contract_order = False
     disclosure_position = 0
     line_before = 0
     rows_seen = 0
+    provenance = [str(parsed.path), "", parsed.sha256]
+    # the file name as one CSV cell, quoted as the writer would (it may hold a comma or a quote)
+    suffix = _csv_cell(str(parsed.path))
     for row in reader:
-        start, span = line_before + 1, tap.lines - line_before
-        line_before = tap.lines
-        raw_text = tap.take()
-        if not any(cell.strip() for cell in row):
-            parsed.not_loaded.append(NotLoadedLine(start, "blank", "blank line", raw_text))
+        start, span = line_before + 1, reader.line_num - line_before
+        line_before = reader.line_num
+        if not (row and row[0].strip()) and not "".join(row).strip():
+            parsed.not_loaded.append(NotLoadedLine(start, "blank", "blank line", "", span=span))
             parsed.blank_lines += span
             continue
         if header is None:
@@ -143,37 +142,72 @@ def _parse(handle: TextIO, parsed: ParsedFile, writer: Callable[[list[str]], obj
                 parsed.header_lines += span
                 parsed.header_problem = parsed.header_problem or _header_problem(kind, header)
                 positions = [header.index(column) if column in header else None for column in kind.columns]
+                in_contract_order = header == list(kind.columns)
                 disclosure_position = header.index("disclosure_id")
                 continue
+            is_title = rows_seen <= HEADER_SEARCH_ROWS
             reason = (
                 "a title line above the header, not a record"
-                if rows_seen <= HEADER_SEARCH_ROWS
+                if is_title
                 else f"no header naming the contract's columns in the first {HEADER_SEARCH_ROWS} rows"
             )
-            line_kind = "title" if rows_seen <= HEADER_SEARCH_ROWS else "rejected"
-            if line_kind == "title":
+            if is_title:
                 parsed.title_lines += span
             else:
                 parsed.record_lines += span
-            parsed.not_loaded.append(NotLoadedLine(start, line_kind, reason, raw_text))
+            parsed.not_loaded.append(
+                NotLoadedLine(start, "title" if is_title else "rejected", reason, "", span=span)
+            )
             continue
         parsed.record_lines += span
-        disclosure_id = row[disclosure_position].strip() if len(row) > disclosure_position else None
+        if not parsed.header_problem and len(row) == len(header):
+            provenance[1] = str(start)
+            if in_contract_order and span == 1 and '"' not in last_line[0]:
+                out.write(f"{last_line[0].rstrip(LINE_ENDS)},{suffix},{start},{parsed.sha256}\n")
+            elif in_contract_order:
+                writer.writerow(row + provenance)
+            else:
+                writer.writerow(
+                    [row[position] if position is not None else "" for position in positions] + provenance
+                )
+            parsed.landed_records += 1
+            continue
         if parsed.header_problem:
             reason = f"{parsed.path.name} {parsed.header_problem}"
-        elif len(row) != len(header):
+        else:
             reason = (
                 f"the row has {len(row)} fields where the header has {len(header)} "
                 "(an unquoted comma or quote?)"
             )
-        else:
-            writer(
-                [row[position] if position is not None else "" for position in positions]
-                + [str(parsed.path), str(start), parsed.sha256]
-            )
-            parsed.landed_records += 1
-            continue
-        parsed.not_loaded.append(NotLoadedLine(start, "rejected", reason, raw_text, disclosure_id or None))
+        disclosure_id = row[disclosure_position].strip() if len(row) > disclosure_position else None
+        parsed.not_loaded.append(NotLoadedLine(start, "rejected", reason, "", disclosure_id or None, span))
+
+
+def _csv_cell(value: str) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([value])
+    return buffer.getvalue().rstrip("\r\n")
+
+
+def _with_raw_text(path: Path, encoding: str, errors: str, lines: list[NotLoadedLine]) -> list[NotLoadedLine]:
+    """The lines not loaded with their text as it stands in the file (a record may span several lines)."""
+    if not lines:
+        return lines
+    wanted = {line_number for line in lines for line_number in range(line.line, line.line + line.span)}
+    texts: dict[int, str] = {}
+    with path.open(encoding=encoding, errors=errors, newline="") as handle:
+        for line_number, text in enumerate(handle, start=1):
+            if line_number in wanted:
+                texts[line_number] = text
+    return [
+        replace(
+            line,
+            raw_text="".join(texts.get(n, "") for n in range(line.line, line.line + line.span)).rstrip(
+                "\r\n"
+            )[:RAW_TEXT_LIMIT],
+        )
+        for line in lines
+    ]
 
 
 def read_raw_file(path: Path, kind: RawKind, landed_csv: Path) -> ParsedFile:
@@ -182,7 +216,7 @@ def read_raw_file(path: Path, kind: RawKind, landed_csv: Path) -> ParsedFile:
     parsed = ParsedFile(path=path, kind=kind, sha256=sha256, size_bytes=size, physical_lines=lines)
     if size == 0:
         with landed_csv.open("w", encoding="utf-8", newline="") as out:
-            csv.writer(out).writerow([*kind.columns, *PROVENANCE_COLUMNS])
+            csv.writer(out, lineterminator="\n").writerow([*kind.columns, *PROVENANCE_COLUMNS])
         return parsed
     for encoding in ENCODINGS:
         attempt = ParsedFile(path=path, kind=kind, sha256=sha256, size_bytes=size, physical_lines=lines)
@@ -191,20 +225,21 @@ def read_raw_file(path: Path, kind: RawKind, landed_csv: Path) -> ParsedFile:
                 path.open(encoding=encoding, newline="") as handle,
                 landed_csv.open("w", encoding="utf-8", newline="") as out,
             ):
-                writer = csv.writer(out)
-                writer.writerow([*kind.columns, *PROVENANCE_COLUMNS])
-                _parse(handle, attempt, writer.writerow)
+                csv.writer(out, lineterminator="\n").writerow([*kind.columns, *PROVENANCE_COLUMNS])
+                _parse(handle, attempt, out)
         except UnicodeDecodeError:
             continue
         attempt.encoding = "utf-8" if encoding == "utf-8-sig" else encoding
+        attempt.not_loaded = _with_raw_text(path, encoding, "strict", attempt.not_loaded)
         return attempt
     # Neither encoding reads it: every record is kept, decoded with replacement characters, and rejected.
     with (
         path.open(encoding="utf-8", errors="replace", newline="") as handle,
         landed_csv.open("w", encoding="utf-8", newline="") as out,
     ):
-        csv.writer(out).writerow([*kind.columns, *PROVENANCE_COLUMNS])
+        csv.writer(out, lineterminator="\n").writerow([*kind.columns, *PROVENANCE_COLUMNS])
         parsed.header_problem = "is neither UTF-8 nor GB18030 (GBK): re-save it as UTF-8"
-        _parse(handle, parsed, lambda _row: None)
+        _parse(handle, parsed, out)
     parsed.encoding = "undecodable"
+    parsed.not_loaded = _with_raw_text(path, "utf-8", "replace", parsed.not_loaded)
     return parsed

@@ -118,3 +118,25 @@ def test_a_bad_row_deep_in_a_large_file_is_reported_at_its_line(tmp_path: Path) 
 def test_a_folder_without_disclosures_is_refused_by_name(tmp_path: Path) -> None:
     with pytest.raises(LandingError, match="holds no raw_disclosures"):
         land([tmp_path], tmp_path / "landed.duckdb")
+
+
+def test_columns_in_another_order_and_a_missing_optional_column_land_by_name(tmp_path: Path) -> None:
+    kind = kind_of("raw_disclosures.csv")
+    assert kind is not None and "source_sha256" in kind.optional_columns
+    raw = tmp_path / "raw_disclosures.csv"
+    raw.write_text(
+        "note,disclosure_id,department_name,region,fiscal_year,amount_unit,published_on,source_document\n"
+        '"a note, with a comma",d1,某局,某市,2024,万元,2025-09-01,d1.pdf\n',
+        encoding="utf-8",
+    )
+    landed = tmp_path / "landed.csv"
+    parsed = read_raw_file(raw, kind, landed)
+    with landed.open(encoding="utf-8", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert parsed.landed_records == 1
+    assert (row["disclosure_id"], row["note"], row["source_sha256"], row["source_line"]) == (
+        "d1",
+        "a note, with a comma",
+        "",
+        "2",
+    )

@@ -174,3 +174,45 @@ def test_social_t7_t8_t9_printed_empty(social: ImportedDocument) -> None:
     for table in ("T7", "T8", "T9"):
         assert rows[table]["status"] == "printed_empty"
         assert "本年度没有" in rows[table]["empty_note"]
+
+
+def test_finance_t4_first_page_read_by_eye(finance: ImportedDocument) -> None:
+    # page 12: the 合计 and 一般公共预算 columns of the 类 lines, the income 决算数
+    assert summary(finance, "T4", "fiscal_appropriation_general") == "2940.05"
+    assert summary(finance, "T4", "function", "all_funds", function_code="201") == "2106.66"
+    assert summary(finance, "T4", "function", "general_public_budget", function_code="201") == "2106.66"
+    assert summary(finance, "T4", "function", "all_funds", function_code="208") == "326.71"
+    assert summary(finance, "T4", "function", "general_public_budget", function_code="208") == "326.71"
+    assert summary(finance, "T4", "function", "all_funds", function_code="210") == "60.99"
+
+
+def test_social_t1_read_by_eye(social: ImportedDocument) -> None:
+    assert summary(social, "T1", "fiscal_appropriation_general") == "307.82"
+    assert summary(social, "T1", "function", function_code="208") == "10.82"
+    assert summary(social, "T1", "function", function_code="210") == "2.71"
+    assert summary(social, "T1", "expenditure_total") == "307.82"
+    assert summary(social, "T1", "income_grand_total") == "307.82"
+    assert summary(social, "T1", "expenditure_grand_total") == "307.82"
+
+
+def test_social_t2_read_by_eye(social: ImportedDocument) -> None:
+    assert total(social, "T2", "income_total") == "307.82"
+    assert total(social, "T2", "fiscal_appropriation_income") == "307.82"
+    assert fn(social, "T2", "20139", "income_total") == "264.87"
+    assert fn(social, "T2", "2013950", "fiscal_appropriation_income") == "11.31"
+    assert fn(social, "T2", "2080506", "income_total") == "4.64"
+    assert fn(social, "T2", "21011", "fiscal_appropriation_income") == "2.71"
+
+
+def test_social_t3_read_by_eye(social: ImportedDocument) -> None:
+    assert total(social, "T3", "actual_total") == "307.82"
+    assert total(social, "T3", "basic") == "105.58"
+    assert total(social, "T3", "project") == "202.24"
+    assert fn(social, "T3", "201", "basic") == "62.63"
+    assert fn(social, "T3", "2013901", "actual_total") == "51.32"
+    assert fn(social, "T3", "2080505", "basic") == "6.18"
+    assert fn(social, "T3", "21011", "actual_total") == "2.71"
+    # a blank cell is no row: 2013999 prints no 基本支出
+    assert (
+        amounts(social, "raw_function_lines", table_code="T3", function_code="2013999", measure="basic") == []
+    )
