@@ -141,7 +141,8 @@ def import_document(path: Path) -> ImportedDocument:
 
 
 def _read_text(document: Document, imported: ImportedDocument, regions: list[TableRegion]) -> None:
-    """第三部分's figures and calculations, and the texts the word rules read (titles, headings, sentences)."""
+    """第三部分's figures and calculations, and the texts the word rules read (titles, headings,
+    sentences)."""
     narrative = read_narrative(document)
     imported.rows["raw_narrative_figures"] = narrative.figures
     imported.rows["raw_stated_calculations"] = narrative.calculations

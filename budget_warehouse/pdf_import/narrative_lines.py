@@ -19,7 +19,7 @@ LINE_TOLERANCE = 6.0
 FLOATING_FIGURES_GAP = 10.0
 # A line starting this far right of the paragraph margin starts a paragraph (first-line indent).
 INDENT = 4.0
-FIGURE_CHARS = re.compile(r"^[0-9.,%％\-]+$")
+FIGURE_CHARS = re.compile(r"^[0-9.,%\uff05\-]+$")  # \uff05: the full-width percent sign
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,13 @@
-# ruff: noqa: RUF001, RUF003 -- the template wording is Chinese: full-width punctuation is what is matched
 """Stage 3b: read 第三部分 情况说明 — every figure of the text, what it computes, and the text itself.
 
-Written for the kind of document (the national / Shanghai 部门决算 template wording), not one file: each
-number of the part is either a figure (raw_narrative_figures, with its page and box) or a number of a kind that
-is not a figure (a list number, a year, a date, a price threshold), so that nothing printed is silently
-skipped. The subject of a figure is the last subject named before it in its sentence, else the one before.
+Written for the kind of document (the national / Shanghai 部门决算 template wording), not one file:
+each number of the part is either a figure (raw_narrative_figures, with its page and box) or a number of a
+kind that is not a figure (a list number, a year, a date, a price threshold), so that nothing printed is
+silently skipped. The subject of a figure is the last subject named before it in its sentence, else the
+one before.
+
+The template's full-width punctuation (brackets, colon, percent, comma, semicolon, point) is what is matched:
+the patterns write it as unicode escapes, as find_tables does, so that it cannot be mistaken for ASCII.
 """
 
 from __future__ import annotations
@@ -22,16 +25,16 @@ PART_THREE = re.compile(r"^第三部分")
 PART_FOUR = re.compile(r"^第四部分")
 PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分")
 SECTION = re.compile(r"^([一二三四五六七八九十]+)、")
-SUBSECTION = re.compile(r"^（([一二三四五六七八九十]+)）")
-HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
-# Not subjects: what a line is used for (主要用于：…。), and notes in brackets (（不含车辆）, （以合同签订为准）).
-NOT_SUBJECT = re.compile(r"主要用于[:：][^。]*。?|（(?:不含|含|以)[^）]*）")
+SUBSECTION = re.compile(r"^\uff08([一二三四五六七八九十]+)\uff09")
+HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|\uff08[一二三四五六七八九十]+\uff09)")
+# Not subjects: what a line is used for (主要用于 ...) and notes in brackets (不含车辆, 以合同签订为准).
+NOT_SUBJECT = re.compile(r"主要用于[:\uff1a][^。]*。?|\uff08(?:不含|含|以)[^\uff09]*\uff09")
 NUMBER = re.compile(r"(?<![\d.])\d[\d,]*(?:\.\d+)?")
-UNIT = re.compile(r"^(万元|亿元|元|%|％|台（套）|人次|批次|个|人|辆|台|套|次|户|分|项|年|月|日)")
-COUNT_UNITS = {"个", "人", "辆", "台（套）", "台", "套", "次", "人次", "批次", "户", "项"}
-SENTENCE_END = re.compile(r"[。；;]")
-FIGURE_UNITS = {"万元", "亿元", "元", "%", "％"} | COUNT_UNITS
-TABLE_HEADER = re.compile(r"^(编制单位|编报单位|部门|单位)[:：]")
+UNIT = re.compile(r"^(万元|亿元|元|%|\uff05|台\uff08套\uff09|人次|批次|个|人|辆|台|套|次|户|分|项|年|月|日)")
+COUNT_UNITS = {"个", "人", "辆", "台\uff08套\uff09", "台", "套", "次", "人次", "批次", "户", "项"}
+SENTENCE_END = re.compile(r"[。\uff1b;]")
+FIGURE_UNITS = {"万元", "亿元", "元", "%", "\uff05"} | COUNT_UNITS
+TABLE_HEADER = re.compile(r"^(编制单位|编报单位|部门|单位)[:\uff1a]")
 COVER_PAGES = 1
 
 # Subjects by the name printed before a figure (normalised: no quotes, no spaces). Longer names win ties.
@@ -64,7 +67,7 @@ SUBJECTS: dict[str, tuple[str, str]] = {
     "公用经费": ("item", "public_cost"),
     "机关运行经费": ("total", "admin_operating_cost"),
     "三公经费": ("three_public", "three_public_total"),
-    "因公出国（境）费": ("three_public", "overseas_travel"),
+    "因公出国\uff08境\uff09费": ("three_public", "overseas_travel"),
     "公务用车购置及运行维护费": ("three_public", "vehicle_total"),
     "公务用车购置费": ("three_public", "vehicle_purchase"),
     "公务用车运行维护费": ("three_public", "vehicle_operation"),
@@ -104,7 +107,7 @@ SUBJECTS: dict[str, tuple[str, str]] = {
     "发现问题": ("count", "eval_problems_found"),
     "完成整改的": ("count", "eval_problems_rectified"),
     "正在整改的": ("count", "eval_problems_rectifying"),
-    "因公出国（境）团组": ("count", "overseas_groups"),
+    "因公出国\uff08境\uff09团组": ("count", "overseas_groups"),
     "购置公务用车": ("count", "vehicles_purchased"),
     "公务用车保有量": ("count", "official_vehicles_total"),
     "国内公务接待": ("count", "reception_domestic_batches"),
@@ -123,7 +126,11 @@ SHARE_DENOMINATORS = {
     "一般公共预算财政拨款支出": "general_budget_expenditure",
     "基本支出": "basic_expenditure",
 }
-FUNCTION_PATH = re.compile(r"(.+?)（类）(?:(.+?)（款）)?(?:(.+?)（项）)?")
+# within one clause: no comma, full stop, semicolon, colon or list comma before the bracketed level
+_CLAUSE = r"[^\uff0c。\uff1b\uff1a、]*?"
+FUNCTION_NAMES = re.compile(
+    rf"{_CLAUSE}\uff08类\uff09(?:{_CLAUSE}\uff08款\uff09)?(?:{_CLAUSE}\uff08项\uff09)?"
+)
 BUDGET_WORD = re.compile(r"(年初|全年)?预算(?:数)?(?:为|是)$")
 ACTUAL_WORD = re.compile(r"(?:支出)?决算(?:数)?(?:为|是)$")
 CHANGE_AMOUNT = re.compile(r"(增加|减少|增长|下降)$")
@@ -133,6 +140,7 @@ DIRECTION_VS_BUDGET = re.compile(
     r"决算数?(?:(大于|小于|等于|高于|低于)(年初|全年)?预算数?|与(年初|全年)?预算数?(基本持平|持平|相等|一致))"
 )
 FLAT = re.compile(r"^(.*?)(?:决算数?)?(?:与\d{4}年度?)?(基本持平|持平)")
+FLAT_SENTENCE = re.compile(r"[^。\uff1b\uff0c\uff1a]*?(?:与|比)(\d{4})年度?(?:相比\uff0c)?[^。\uff1b]*?持平")
 COMPARISON_YEAR = re.compile(r"(?:与|比|较)(\d{4})年")
 
 
@@ -328,12 +336,10 @@ def _subject_in(gap: str) -> tuple[str, str, str] | None:
 
 
 def _function_in(text: str) -> tuple[str, str, int] | None:
-    """A functional code printed as 名称（类）名称（款）名称（项）: (code, name, end offset)."""
+    """A functional code printed as name (类) name (款) name (项), brackets full-width: (code, name, end)."""
     found: tuple[str, str, int] | None = None
-    for match in re.finditer(
-        r"[^，。；：、]*?（类）(?:[^，。；：、]*?（款）)?(?:[^，。；：、]*?（项）)?", text
-    ):
-        parts = re.findall(r"(.+?)（(类|款|项)）", match.group(0))
+    for match in FUNCTION_NAMES.finditer(text):
+        parts = re.findall(r"(.+?)\uff08(类|款|项)\uff09", match.group(0))
         names = [re.sub(r"^[\d、.]+|^其中|^主要用于以下方面", "", name) for name, _ in parts]
         code = function_code_of_path(names) if len(names) > 1 else function_class_codes().get(names[0], "")
         if not code and len(names) == 1:
@@ -377,7 +383,7 @@ def _read_paragraph(result: NarrativeResult, section: _Section, para: Paragraph)
         note = ""
         code_type, code, name = subject if subject else ("item", "unidentified", "")
         stripped = normalise(gap)
-        if unit in {"%", "％"}:
+        if unit in {"%", "\uff05"}:
             if (change := CHANGE_AMOUNT.search(stripped)) is not None:
                 metric, direction = "change_pct", change.group(1)
             elif (completion := COMPLETION.search(stripped)) is not None:
@@ -394,7 +400,7 @@ def _read_paragraph(result: NarrativeResult, section: _Section, para: Paragraph)
             metric = "count"
             if unit == "人次" and family_code in PERSON_TIMES:
                 code = PERSON_TIMES[family_code]
-            code_type = "count" if code_type != "three_public" else "count"
+            code_type = "count"
         elif unit == "分":
             metric = "score"
         elif (change := CHANGE_AMOUNT.search(stripped)) is not None:
@@ -421,7 +427,7 @@ def _read_paragraph(result: NarrativeResult, section: _Section, para: Paragraph)
             "subject_name": name,
             "metric": metric,
             "value": value,
-            "unit": "%" if unit == "％" else unit,
+            "unit": "%" if unit == "\uff05" else unit,
             "denominator": denominator,
             "comparison_year": comparison.group(1) if comparison and metric.startswith("change") else "",
             "direction_word": direction,
@@ -459,7 +465,7 @@ def _non_figure_kind(text: str, start: int, end: int, unit: str) -> str:
         return "year"
     if unit in {"月", "日"}:
         return "date"
-    if start == 0 and text[end : end + 1] in {"、", ".", "．"}:
+    if start == 0 and text[end : end + 1] in {"、", ".", "\uff0e"}:
         return "list number"
     if before.endswith("单价") and unit == "万元":
         return "price threshold"
@@ -473,7 +479,7 @@ def _add_calculation(
         {
             "calculation_id": f"C{len(result.calculations) + 1:02d}",
             "section": section.name,
-            "description": f"完成预算% = 决算数 / {'全年预算数' if kind == 'budget_full_year' else '年初预算数'}",
+            "description": f"完成预算% = 决算数 / {_budget_name(kind)}",
             "operation": "ratio_pct",
             "result_figure_id": figure_id,
             "operand_figure_ids": "|".join(operands),
@@ -486,14 +492,18 @@ def _add_calculation(
     )
 
 
+def _budget_name(kind: str) -> str:
+    return "全年预算数" if kind == "budget_full_year" else "年初预算数"
+
+
 def _flat_changes(result: NarrativeResult, section: _Section, para: Paragraph, comparison: object) -> None:
     """持平 against the prior year with no figure printed: a change of 0 the text states."""
     text = para.text
-    for match in re.finditer(r"[^。；，：]*?(?:与|比)(\d{4})年度?(?:相比，)?[^。；]*?持平", text):
+    for match in FLAT_SENTENCE.finditer(text):
         sentence = match.group(0)
         if re.search(r"\d+(?:\.\d+)?(?:万元|%)", sentence) or "预算数" in sentence:
             continue
-        named = _subject_in(re.sub(r"^.*?(?:与|比)\d{4}年度?(?:相比，)?", "", sentence)) or _subject_in(
+        named = _subject_in(re.sub(r"^.*?(?:与|比)\d{4}年度?(?:相比\uff0c)?", "", sentence)) or _subject_in(
             sentence
         )
         if not named:
@@ -523,13 +533,14 @@ def _flat_changes(result: NarrativeResult, section: _Section, para: Paragraph, c
 
 
 def _direction_vs_budget(result: NarrativeResult, section: _Section, para: Paragraph) -> None:
-    """决算数大于 / 小于 / 等于 / 持平 预算数: the word goes on the actual amount it compares, with the budget."""
+    """决算数大于 / 小于 / 等于 / 持平 预算数: the word goes on the actual amount it compares, with the
+    budget."""
     own = [f for f in section.figures if f["page"] and f in result.figures and _in_para(f, para)]
     for match in DIRECTION_VS_BUDGET.finditer(para.text):
         word = match.group(1) or match.group(4)
         declared = match.group(2) or match.group(3) or ""
         before = para.text[: match.start()]
-        sentence = re.split(r"[。；]", before)[-1]
+        sentence = re.split(r"[。\uff1b]", before)[-1]
         named = _subject_in(sentence)
         candidates = [
             f for f in own if f["metric"] == "amount" and not f["subject_code"].startswith("budget_")
