@@ -153,7 +153,7 @@ def _read_text(document: Document, imported: ImportedDocument, regions: list[Tab
             "section": region.table_code,
             "page": str(region.page_first),
             "bbox": "",
-            "text": region.title_printed,
+            "text_printed": region.title_printed,
         }
         for region in regions
     ]

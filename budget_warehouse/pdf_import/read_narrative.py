@@ -266,7 +266,7 @@ def _add_text(result: NarrativeResult, kind: str, section: str, para: Paragraph)
             "section": section,
             "page": str(page),
             "bbox": bbox,
-            "text": para.text,
+            "text_printed": para.text,
         }
     )
 
@@ -312,7 +312,7 @@ def _word_row(kind: str, section: str, page: int, words: list[Word]) -> Row:
         "section": section,
         "page": str(page),
         "bbox": bbox,
-        "text": "".join(w.text for w in typed),
+        "text_printed": "".join(w.text for w in typed),
     }
 
 

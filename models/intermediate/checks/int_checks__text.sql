@@ -27,22 +27,26 @@ economic as (
 ),
 
 -- TXT-01 -------------------------------------------------------------------------------------------
+budget_word_statements as (
+    select * from narrative
+    where
+        metric = 'amount'
+        and direction_word in ('大于', '高于', '小于', '低于', '等于', '相等', '一致', '持平', '基本持平')
+),
+
+-- the budget the word compares with: the last one stated before it, in the same section, of the kind declared
 budget_words as (
     select
         actual.*,
-        (
-            select arg_max(budget.value_wan_yuan, budget.figure_id)
-            from narrative as budget
-            where
-                budget.disclosure_id = actual.disclosure_id
-                and budget.section = actual.section
-                and budget.subject_code = actual.denominator || ':' || actual.subject_code
-                and budget.figure_id < actual.figure_id
-        ) as budget_amount
-    from narrative as actual
-    where
-        actual.metric = 'amount'
-        and actual.direction_word in ('大于', '高于', '小于', '低于', '等于', '相等', '一致', '持平', '基本持平')
+        arg_max(budget.value_wan_yuan, budget.figure_id) as budget_amount
+    from budget_word_statements as actual
+    left join narrative as budget
+        on
+            actual.disclosure_id = budget.disclosure_id
+            and actual.section = budget.section
+            and actual.denominator || ':' || actual.subject_code = budget.subject_code
+            and actual.figure_id > budget.figure_id
+    group by all
 ),
 
 budget_word_rows as (
@@ -57,8 +61,9 @@ budget_word_rows as (
         '万元' as unit,
         case
             when budget_amount is null then 'insufficient_data'
-            when direction_word in ('大于', '高于') then case when value_wan_yuan > budget_amount then 'pass' else 'fail' end
-            when direction_word in ('小于', '低于') then case when value_wan_yuan < budget_amount then 'pass' else 'fail' end
+            when direction_word in ('大于', '高于') and value_wan_yuan > budget_amount then 'pass'
+            when direction_word in ('小于', '低于') and value_wan_yuan < budget_amount then 'pass'
+            when direction_word in ('大于', '高于', '小于', '低于') then 'fail'
             when value_wan_yuan = budget_amount then 'pass'
             when direction_word = '基本持平' and abs(value_wan_yuan - budget_amount) <= abs(budget_amount) * 0.01
                 then 'rounding'
@@ -78,22 +83,25 @@ budget_word_rows as (
 ),
 
 -- TXT-02 -------------------------------------------------------------------------------------------
+change_statements as (
+    select * from narrative
+    where metric in ('change_amount', 'change_pct') and direction_word is not null
+),
+
+-- the words of the other half of the same change (增加 7.20 万元 / 下降 5.1%): they must agree
 change_words as (
     select
         change_statement.*,
-        (
-            select string_agg(distinct other.direction_word, '、')
-            from narrative as other
-            where
-                other.disclosure_id = change_statement.disclosure_id
-                and other.section = change_statement.section
-                and other.subject_code = change_statement.subject_code
-                and other.metric in ('change_amount', 'change_pct')
-                and other.metric != change_statement.metric
-                and coalesce(other.comparison_year, 0) = coalesce(change_statement.comparison_year, 0)
-        ) as paired_words
-    from narrative as change_statement
-    where change_statement.metric in ('change_amount', 'change_pct') and change_statement.direction_word is not null
+        string_agg(distinct other.direction_word, '、') as paired_words
+    from change_statements as change_statement
+    left join change_statements as other
+        on
+            change_statement.disclosure_id = other.disclosure_id
+            and change_statement.section = other.section
+            and change_statement.subject_code = other.subject_code
+            and change_statement.metric != other.metric
+            and coalesce(change_statement.comparison_year, 0) = coalesce(other.comparison_year, 0)
+    group by all
 ),
 
 change_word_rows as (
@@ -129,7 +137,8 @@ change_word_rows as (
             when paired_words is not null then '同句另称' || paired_words
         end as note_zh,
         case
-            when direction_word in ('持平', '基本持平') and figure_value != 0 then 'says unchanged but states ' || value_printed
+            when direction_word in ('持平', '基本持平') and figure_value != 0
+                then 'says unchanged but states ' || value_printed
             when figure_value = 0 then 'says ' || direction_word || ' but the change is 0'
             when figure_value < 0 then 'a negative change after the word ' || direction_word
             when paired_words is not null then 'the same sentence also says ' || paired_words
@@ -139,40 +148,35 @@ change_word_rows as (
 ),
 
 -- TXT-03 -------------------------------------------------------------------------------------------
-years_named as (
+year_lists as (
     select
         texts.disclosure_id,
         texts.text_id,
         texts.text_kind,
         texts.section,
+        texts.text_printed,
         disclosures.fiscal_year,
-        mention.year_printed,
-        mention.is_comparison,
-        mention.mention_no
+        regexp_extract_all(
+            texts.text_printed, '(?:与|比|较)?(?:19|20)[0-9]{2}年度?|(?:^|[^0-9])(?:19|20)[0-9]{2}$'
+        ) as year_texts
     from texts
     inner join disclosures on texts.disclosure_id = disclosures.disclosure_id
-    cross join lateral (
-        select
-            cast(regexp_extract(found.year_text, '((19|20)[0-9]{2})', 1) as integer) as year_printed,
-            regexp_matches(found.year_text, '^(与|比|较)') as is_comparison,
-            found.mention_no
-        from (
-            select
-                unnest(regexp_extract_all(
-                    texts.text,
-                    '(?:与|比|较)?(?:19|20)[0-9]{2}年度?|(?:^|[^0-9])(?:19|20)[0-9]{2}$'
-                )) as year_text,
-                generate_subscripts(regexp_extract_all(
-                    texts.text,
-                    '(?:与|比|较)?(?:19|20)[0-9]{2}年度?|(?:^|[^0-9])(?:19|20)[0-9]{2}$'
-                ), 1) as mention_no
-        ) as found
-    ) as mention
-    -- a year in a sentence that is not a 年度 or a comparison (单位于2024年成立) is a date of an event
-    where
-        texts.text_kind != 'sentence'
-        or mention.is_comparison
-        or regexp_matches(texts.text, '(19|20)[0-9]{2}年度|截至(19|20)[0-9]{2}年')
+),
+
+year_mentions as (
+    select
+        * exclude (year_texts),
+        unnest(year_texts) as year_text,
+        unnest(range(1, len(year_texts) + 1)) as mention_no
+    from year_lists
+),
+
+years_named as (
+    select
+        *,
+        cast(regexp_extract(year_text, '((19|20)[0-9]{2})', 1) as integer) as year_printed,
+        regexp_matches(year_text, '^(与|比|较)') as is_comparison
+    from year_mentions
 ),
 
 year_rows as (
@@ -180,8 +184,8 @@ year_rows as (
         disclosure_id,
         'TXT-03' as rule_id,
         text_id || ':' || mention_no || ':' || text_id as subject,
-        case when is_comparison then '比较年度' else '所述年度' end || '（' || coalesce(section, text_kind) || '）'
-            as subject_name,
+        case when is_comparison then '比较年度' else '所述年度' end
+        || '（' || coalesce(section, text_kind) || '）' as subject_name,
         cast(year_printed as decimal(38, 10)) as provided_value,
         cast(case when is_comparison then fiscal_year - 1 else fiscal_year end as decimal(38, 10)) as expected_value,
         cast(0 as decimal(38, 10)) as tolerance,
@@ -193,6 +197,11 @@ year_rows as (
             as note_en,
         coalesce(section, text_kind) as source_sections
     from years_named
+    -- a year in a sentence that is not a 年度 or a comparison (单位于2024年成立) is a date of an event
+    where
+        text_kind != 'sentence'
+        or is_comparison
+        or regexp_matches(text_printed, '(19|20)[0-9]{2}年度|截至(19|20)[0-9]{2}年')
 ),
 
 -- TXT-04 -------------------------------------------------------------------------------------------
@@ -202,24 +211,44 @@ departments_named as (
         texts.text_id,
         texts.text_kind,
         texts.section,
-        texts.text,
+        texts.text_printed,
         disclosures.department_name,
         case
-            when texts.text_kind = 'title' then texts.text
-            when texts.text_kind = 'heading' and regexp_matches(texts.text, '^第[一二三四五六七八九十]+部分')
+            when texts.text_kind = 'title' then texts.text_printed
+            when texts.text_kind = 'heading' and regexp_matches(texts.text_printed, '^第[一二三四五六七八九十]+部分')
                 then regexp_extract(
-                    texts.text,
+                    texts.text_printed,
                     '^第[一二三四五六七八九十]+部分(.+?)(((19|20)[0-9]{2})?年度)?(部门决算|概况|情况说明|单位决算)',
                     1
                 )
-            when texts.text_kind = 'table_header' then regexp_extract(texts.text, '^编制单位[:：](.+?)(单位[:：].*)?$', 1)
+            when texts.text_kind = 'table_header'
+                then regexp_extract(texts.text_printed, '^编制单位[:：](.+?)(单位[:：].*)?$', 1)
             when texts.text_kind = 'sentence'
                 then regexp_extract(
-                    texts.text, '^(.{4,30}?(局|部|委员会|委|办公室|院|中心|厅|会|所|站|处|馆))(19|20)[0-9]{2}年度', 1
+                    texts.text_printed,
+                    '^(.{4,30}?(局|部|委员会|委|办公室|院|中心|厅|会|所|站|处|馆))(19|20)[0-9]{2}年度',
+                    1
                 )
         end as name_printed
     from texts
     inner join disclosures on texts.disclosure_id = disclosures.disclosure_id
+),
+
+-- a name printed is the department's when it is its name or a known alias (a title may say more around it)
+departments_matched as (
+    select
+        named.*,
+        count(department_aliases.alias) > 0 as is_alias
+    from departments_named as named
+    left join department_aliases
+        on
+            named.department_name = department_aliases.department_name
+            and (
+                named.name_printed = department_aliases.alias
+                or (named.text_kind = 'title' and position(department_aliases.alias in named.name_printed) > 0)
+            )
+    where coalesce(named.name_printed, '') != ''
+    group by all
 ),
 
 department_rows as (
@@ -234,24 +263,14 @@ department_rows as (
         cast(null as varchar) as unit,
         case
             when named.text_kind = 'title' and position(named.department_name in named.name_printed) > 0 then 'pass'
-            when named.name_printed = named.department_name then 'pass'
-            when exists (
-                select 1 from department_aliases
-                where
-                    department_aliases.department_name = named.department_name
-                    and (
-                        department_aliases.alias = named.name_printed
-                        or (named.text_kind = 'title' and position(department_aliases.alias in named.name_printed) > 0)
-                    )
-            ) then 'pass'
+            when named.name_printed = named.department_name or named.is_alias then 'pass'
             else 'fail'
         end as status,
         cast(null as varchar) as severity_override,
         '应为“' || named.department_name || '”或其已知别名' as note_zh,
         'should name ' || named.department_name || ' or a known alias' as note_en,
         coalesce(named.section, named.text_kind) as source_sections
-    from departments_named as named
-    where coalesce(named.name_printed, '') != ''
+    from departments_matched as named
 ),
 
 -- TXT-05 / TXT-06 ----------------------------------------------------------------------------------
@@ -259,12 +278,12 @@ text_patterns as (
     select
         texts.*,
         regexp_extract(
-            texts.text,
+            texts.text_printed,
             '(X{2,}|Ｘ{2,}|×{2,}|如持平作持平表述|(增加|增长|大于|高于|上升)（(减少|下降|小于|低于)）|（(增加|增长)/(减少|下降)）)',
             1
         ) as template_text,
         regexp_extract(
-            texts.text,
+            texts.text_printed,
             '((占[^，。；0-9]{0,12}|增长|下降|完成[^，。；0-9]{0,8}的)[0-9]+(\.[0-9]+)?)([^0-9.%％万亿元个人辆台次户分项]|$)',
             1
         ) as percent_without_sign
@@ -310,29 +329,44 @@ percent_sign_rows as (
 ),
 
 -- TXT-07 -------------------------------------------------------------------------------------------
+cost_groups as (
+    select unnest(['人员经费', '公用经费']) as cost_group
+),
+
 cost_lists as (
     select
         texts.disclosure_id,
         texts.text_id,
         texts.section,
-        cost.cost_group,
+        cost_groups.cost_group,
         regexp_extract(
-            texts.text, cost.cost_group || '[0-9.,]*万元[，,]?(主要)?包括[:：]?([^；;。]+)', 2
+            texts.text_printed, cost_groups.cost_group || '[0-9.,]*万元[，,]?(主要)?包括[:：]?([^；;。]+)', 2
         ) as list_text
     from texts
-    cross join (select unnest(['人员经费', '公用经费']) as cost_group) as cost
-    where texts.text_kind = 'sentence' and texts.text like '%基本支出%'
+    cross join cost_groups
+    where texts.text_kind = 'sentence' and texts.text_printed like '%基本支出%'
+),
+
+listed_names as (
+    select
+        *,
+        unnest(string_split(list_text, '、')) as item_name
+    from cost_lists
+    where list_text != ''
 ),
 
 listed_items as (
     select
-        cost_lists.*,
-        regexp_replace(item.item_name, '[()（）\s等]', '', 'g') as item_key,
-        item.item_name,
-        regexp_matches(cost_lists.list_text, '等$') as list_is_open
-    from cost_lists
-    cross join lateral (select unnest(string_split(cost_lists.list_text, '、')) as item_name) as item
-    where cost_lists.list_text != ''
+        *,
+        regexp_replace(item_name, '[()（）\s等]', '', 'g') as item_key,
+        regexp_matches(list_text, '等$') as list_is_open
+    from listed_names
+),
+
+-- disclosures whose T6 prints items at all: without them a list cannot be checked
+disclosures_with_items as (
+    select distinct disclosure_id from economic
+    where economic_level = '款'
 ),
 
 table_items as (
@@ -357,8 +391,7 @@ list_rows as (
         cast(null as decimal(38, 10)) as tolerance,
         '万元' as unit,
         case
-            when not exists (select 1 from table_items as any_item where any_item.disclosure_id = listed.disclosure_id)
-                then 'insufficient_data'
+            when with_items.disclosure_id is null then 'insufficient_data'
             when coalesce(table_item.actual_amount, 0) = 0 then 'fail'
             else 'pass'
         end as status,
@@ -372,6 +405,7 @@ list_rows as (
         on
             listed.disclosure_id = table_item.disclosure_id
             and listed.item_key = table_item.item_key
+    left join disclosures_with_items as with_items on listed.disclosure_id = with_items.disclosure_id
     union all
     select
         lists.disclosure_id,

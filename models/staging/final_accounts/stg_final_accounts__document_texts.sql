@@ -20,7 +20,7 @@ renamed as (
         try_cast(trim(cast(source.page as varchar)) as integer) as page,
         trim(cast(source.page as varchar)) as page_text,
         nullif(trim(cast(source.bbox as varchar)), '') as bbox,
-        cast(source.text as varchar) as text
+        cast(source.text_printed as varchar) as text_printed
     from source
 ),
 
@@ -32,7 +32,7 @@ validated as (
             ("renamed.text_id is null", "'text_id is empty'"),
             ("count(*) over (partition by renamed.disclosure_id, renamed.text_id) > 1", "'text_id ' || renamed.text_id || ' is used more than once'"),
             ("coalesce(renamed.text_kind, '') not in ('title', 'heading', 'table_title', 'table_header', 'sentence')", "'unknown text_kind ' || coalesce(renamed.text_kind, '(empty)')"),
-            ("coalesce(renamed.text, '') = ''", "'text is empty'"),
+            ("coalesce(renamed.text_printed, '') = ''", "'text is empty'"),
             evidence_rejection('renamed'),
         ]) }} as rejection_reason
     from renamed
