@@ -102,7 +102,7 @@ cells as (
 final as (
     select
         *,
-        table_code || ' ' || cell_name || '：' || coalesce(printed_text, {{ format_number('amount_wan_yuan') }})
+        table_code || ' ' || cell_name || ': ' || coalesce(printed_text, {{ format_number('amount_wan_yuan') }})
             as cell_quote
     from cells
 )
