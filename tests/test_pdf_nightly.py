@@ -7,9 +7,6 @@ publication's own contradiction is reported with its numbers; the unreadable fil
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,38 +14,10 @@ import duckdb
 import pytest
 
 from budget_warehouse.validate import GATE_FAILED
-from tests.conftest import PROJECT_DIR, project_env
+from tests.conftest import run_in
 
-PDF_DIR = PROJECT_DIR / "tests" / "fixtures" / "pdf"
 FINANCE = "2024-上海市普陀区财政局"
 SOCIAL_WORK = "2024-中共上海市普陀区委社会工作部"
-
-
-def run_in(tmp_path: Path, inbox: Path, warehouse: Path) -> tuple[int, str, str]:
-    env = project_env(tmp_path, warehouse)
-    env["BUDGET_WAREHOUSE_INBOX"] = str(inbox)
-    result = subprocess.run(
-        [sys.executable, "-m", "budget_warehouse.nightly", "--without-sample"],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return result.returncode, result.stdout, result.stderr
-
-
-@pytest.fixture(scope="module")
-def pdf_nightly(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, tuple[int, str, str]]:
-    tmp_path = tmp_path_factory.mktemp("pdf_nightly")
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    for pdf in PDF_DIR.glob("*.pdf"):
-        shutil.copy(pdf, inbox)
-    (inbox / "empty.pdf").write_bytes(b"")
-    (inbox / "not_a_pdf.pdf").write_text("这不是 PDF", encoding="utf-8")
-    warehouse = tmp_path / "budget_warehouse.duckdb"
-    return tmp_path, warehouse, run_in(tmp_path, inbox, warehouse)
 
 
 def test_pdfs_in_the_inbox_are_published_and_unreadable_ones_listed(
