@@ -85,7 +85,9 @@ TEXT_EDITS = [
 EXPECTED_FROM_RAW = [
     ("CMP-04", "T3", None),  # a table not printed has no page: the finding names it
     ("TXT-01", "2013950:N08-09", 18),
+    # both halves of the change now contradict each other: 减少 10.23 万元 against 增长 100.00%
     ("TXT-02", "admin_operating_cost:change_amount:N15-02", 21),
+    ("TXT-02", "admin_operating_cost:change_pct:N15-03", 21),
     ("TXT-03", "X014:1:X014", 17),
     ("TXT-04", "heading:X003", 4),
     ("TXT-05", "sentence:X042", 20),
@@ -114,12 +116,19 @@ def _edit_raw_folder(folder: Path) -> None:
 
 
 def _made_up_pdf(path: Path) -> None:
-    """Four A4 pages: a cover, part one, then 第三部分 with three defects on pages 3 and 4."""
+    """Four A4 pages: a cover, part one with a table title, then 第三部分 with three defects on pages 3
+    and 4."""
     pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
     pdf = canvas.Canvas(str(path), pagesize=A4)
     pages = [
         [(160, 500, 22, "上海市普陀区示例局"), (170, 460, 22, "2024年度部门决算")],
-        [(72, 780, 14, "第一部分 上海市普陀区示例局概况"), (96, 750, 12, "本部门主要职能是开展示例工作。")],
+        [
+            (72, 780, 14, "第一部分 上海市普陀区示例局概况"),
+            (96, 750, 12, "本部门主要职能是开展示例工作。"),
+            # a table title and its unit line: the unit of the document's amounts (its table is not printed)
+            (220, 600, 14, "收入支出决算总表"),
+            (440, 580, 10, zh("单位:万元")),
+        ],
         [
             (72, 780, 14, "第三部分 上海市普陀区示例局2024年度部门决算情况说明"),
             (72, 750, 12, "一、收入支出决算总体情况说明"),
@@ -188,7 +197,12 @@ def test_each_defect_printed_in_a_pdf_is_found_with_its_page(injected: Path) -> 
             "order by 1",
             [MADE_UP],
         ).fetchall()
-    assert [(rule, page) for rule, page, *_ in rows] == [("TXT-02", 3), ("TXT-03", 4), ("TXT-05", 3)]
+    assert [(rule, page) for rule, page, *_ in rows] == [
+        ("TXT-02", 3),
+        ("TXT-02", 3),
+        ("TXT-03", 4),
+        ("TXT-05", 3),
+    ]
     by_rule = {rule: (value, quote, document) for rule, _, value, quote, document in rows}
     assert by_rule["TXT-03"][0] == Decimal(2023)
     assert "2023年度收入决算情况说明" in by_rule["TXT-03"][1]
