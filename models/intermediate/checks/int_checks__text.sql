@@ -115,8 +115,8 @@ change_word_rows as (
         cast(0 as decimal(38, 10)) as tolerance,
         unit,
         case
-            when direction_word in ('持平', '基本持平') and figure_value != 0 then 'fail'
-            when direction_word not in ('持平', '基本持平') and figure_value = 0 then 'fail'
+            when direction_word in ('持平', '基本持平', '无变化') and figure_value != 0 then 'fail'
+            when direction_word not in ('持平', '基本持平', '无变化') and figure_value = 0 then 'fail'
             when figure_value < 0 then 'fail'
             when
                 direction_word in ('增加', '增长', '上升')
@@ -126,18 +126,20 @@ change_word_rows as (
                 direction_word in ('减少', '下降', '降低')
                 and regexp_matches(coalesce(paired_words, ''), '增加|增长|上升|持平')
                 then 'fail'
-            when direction_word = '持平' and regexp_matches(coalesce(paired_words, ''), '增|减|降') then 'fail'
+            when direction_word in ('持平', '无变化') and regexp_matches(coalesce(paired_words, ''), '增|减|降')
+                then 'fail'
             else 'pass'
         end as status,
         cast(null as varchar) as severity_override,
         case
-            when direction_word in ('持平', '基本持平') and figure_value != 0 then '称持平却列示变动 ' || value_printed
+            when direction_word in ('持平', '基本持平', '无变化') and figure_value != 0
+                then '称' || direction_word || '却列示变动 ' || value_printed
             when figure_value = 0 then '称' || direction_word || '而变动为 0'
             when figure_value < 0 then '变动以负数列示，与“' || direction_word || '”重复或矛盾'
             when paired_words is not null then '同句另称' || paired_words
         end as note_zh,
         case
-            when direction_word in ('持平', '基本持平') and figure_value != 0
+            when direction_word in ('持平', '基本持平', '无变化') and figure_value != 0
                 then 'says unchanged but states ' || value_printed
             when figure_value = 0 then 'says ' || direction_word || ' but the change is 0'
             when figure_value < 0 then 'a negative change after the word ' || direction_word
