@@ -1,7 +1,8 @@
 """The stewards' report: one self-contained HTML page, plus findings.json and findings.csv.
 
 The page makes no network request (stewards often work on closed networks): CSS and JS are inline, the
-charts are SVG drawn here, and a Content-Security-Policy forbids any fetch and any script but our own.
+charts are SVG drawn here, the evidence images are PNG files of the report's own folder, and a
+Content-Security-Policy forbids any fetch, any image but those and any script but our own.
 Jinja2 escapes every value from the data. Amounts stay exact decimals, also in the chart geometry.
 """
 
@@ -12,7 +13,7 @@ import csv
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Any
 import duckdb
 import jinja2
 
+from budget_warehouse.evidence import EvidenceImage
 from budget_warehouse.expectations import ExpectationOutcome
 from budget_warehouse.review import Blocker, Finding, RunComparison, StaleDecision
 
@@ -51,6 +53,10 @@ CSV_COLUMNS = (
     "message_zh",
     "message_en",
     "source_sections",
+    "source_document",
+    "evidence_page",
+    "evidence_bbox",
+    "evidence_quote",
     "review_status",
     "decision",
     "decided_by",
@@ -145,6 +151,8 @@ class ReportData:
     execution_charts: list[Chart]
     rejected_rows: list[RejectedRow]
     new_rejection_keys: frozenset[str]
+    # finding id -> its page region rendered next to index.html (budget_warehouse.evidence)
+    evidence_images: dict[str, EvidenceImage] = field(default_factory=dict)
 
 
 def plain(value: Decimal | None) -> str:

@@ -50,6 +50,11 @@ class Finding:
     message_zh: str
     message_en: str
     source_sections: str | None
+    # where the finding is printed, for a document imported from a PDF: its file, page, box and words
+    source_document: str | None
+    evidence_page: int | None
+    evidence_bbox: str | None
+    evidence_quote: str | None
     decision: str | None
     decided_by: str | None
     decided_on: date | None

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from dbt.cli.main import dbtRunner
 
+from budget_warehouse.evidence import render_evidence
 from budget_warehouse.expectations import ExpectationOutcome, load_suites, validate
 from budget_warehouse.gx_duckdb import open_read_only
 from budget_warehouse.report import (
@@ -42,7 +43,7 @@ from budget_warehouse.review import (
     read_findings,
     read_stale_decisions,
 )
-from budget_warehouse.warehouse_paths import PROJECT_DIR, published_path, reports_path
+from budget_warehouse.warehouse_paths import PROJECT_DIR, inbox_path, published_path, reports_path
 
 GATE_FAILED = 2
 LATEST = "latest"
@@ -164,6 +165,8 @@ def run_validation(warehouse: Path, reports_root: Path) -> int:
         blockers = blocking_failures(outcomes, comparison.acknowledged)
         rejected_rows = read_rejected_rows(connection)
         new_rejections = frozenset(row.key for row in rejected_rows) - previous_rejections
+        # the printed region of each failing finding on an inbox PDF, written into the run's folder
+        evidence = render_evidence(findings, inbox_path(), run_dir)
         data = ReportData(
             generated_at=started.isoformat(timespec="seconds"),
             warehouse=str(warehouse),
@@ -178,6 +181,7 @@ def run_validation(warehouse: Path, reports_root: Path) -> int:
             execution_charts=read_execution_charts(connection),
             rejected_rows=rejected_rows,
             new_rejection_keys=new_rejections,
+            evidence_images=evidence,
         )
 
     page = write_report(run_dir, data)

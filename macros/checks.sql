@@ -22,6 +22,7 @@
         'int_checks__completeness',
         'int_checks__multi_year',
         'int_checks__tables_not_printed',
+        'int_checks__text',
     ]) }}
 {%- endmacro %}
 

@@ -16,5 +16,6 @@
         'raw_summary_lines': 'stg_final_accounts__summary_lines',
         'raw_table_totals': 'stg_final_accounts__table_totals',
         'raw_printed_tables': 'stg_final_accounts__printed_tables',
+        'raw_document_texts': 'stg_final_accounts__document_texts',
     }) }}
 {%- endmacro %}

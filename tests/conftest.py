@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -84,3 +85,36 @@ def marts(sample_warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     connection = duckdb.connect(str(sample_warehouse), read_only=True)
     yield connection
     connection.close()
+
+
+PDF_DIR = PROJECT_DIR / "tests" / "fixtures" / "pdf"
+
+
+def run_in(tmp_path: Path, inbox: Path, warehouse: Path, *args: str) -> tuple[int, str, str]:
+    """The nightly job on an inbox of PDFs, without the sample (and with any other nightly options)."""
+    env = project_env(tmp_path, warehouse)
+    env["BUDGET_WAREHOUSE_INBOX"] = str(inbox)
+    result = subprocess.run(
+        [sys.executable, "-m", "budget_warehouse.nightly", "--without-sample", *args],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.returncode, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="session")
+def pdf_nightly(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, tuple[int, str, str]]:
+    """The nightly job once on the shared PDFs (with the blank template and two unreadable files beside
+    them): the tmp folder (inbox/, reports/), the warehouse and the job's exit code, stdout and stderr."""
+    tmp_path = tmp_path_factory.mktemp("pdf_nightly")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for pdf in PDF_DIR.glob("*.pdf"):
+        shutil.copy(pdf, inbox)
+    (inbox / "empty.pdf").write_bytes(b"")
+    (inbox / "not_a_pdf.pdf").write_text("这不是 PDF", encoding="utf-8")
+    warehouse = tmp_path / "budget_warehouse.duckdb"
+    return tmp_path, warehouse, run_in(tmp_path, inbox, warehouse)

@@ -7,9 +7,6 @@ publication's own contradiction is reported with its numbers; the unreadable fil
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,38 +14,10 @@ import duckdb
 import pytest
 
 from budget_warehouse.validate import GATE_FAILED
-from tests.conftest import PROJECT_DIR, project_env
+from tests.conftest import run_in
 
-PDF_DIR = PROJECT_DIR / "tests" / "fixtures" / "pdf"
 FINANCE = "2024-上海市普陀区财政局"
 SOCIAL_WORK = "2024-中共上海市普陀区委社会工作部"
-
-
-def run_in(tmp_path: Path, inbox: Path, warehouse: Path) -> tuple[int, str, str]:
-    env = project_env(tmp_path, warehouse)
-    env["BUDGET_WAREHOUSE_INBOX"] = str(inbox)
-    result = subprocess.run(
-        [sys.executable, "-m", "budget_warehouse.nightly", "--without-sample"],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return result.returncode, result.stdout, result.stderr
-
-
-@pytest.fixture(scope="module")
-def pdf_nightly(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, tuple[int, str, str]]:
-    tmp_path = tmp_path_factory.mktemp("pdf_nightly")
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    for pdf in PDF_DIR.glob("*.pdf"):
-        shutil.copy(pdf, inbox)
-    (inbox / "empty.pdf").write_bytes(b"")
-    (inbox / "not_a_pdf.pdf").write_text("这不是 PDF", encoding="utf-8")
-    warehouse = tmp_path / "budget_warehouse.duckdb"
-    return tmp_path, warehouse, run_in(tmp_path, inbox, warehouse)
 
 
 def test_pdfs_in_the_inbox_are_published_and_unreadable_ones_listed(
@@ -135,20 +104,112 @@ def test_summary_and_economic_figures_of_the_finance_bureau(
     assert economic == (Decimal("1238.58"),)
 
 
-def test_the_publications_own_contradiction_is_found_and_nothing_else_fails(
+def test_the_publications_own_contradictions_are_found_and_nothing_else_fails(
     pdf_nightly: tuple[Path, Path, tuple[int, str, str]],
 ) -> None:
     _, warehouse, _ = pdf_nightly
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         failing = connection.execute(
-            "select disclosure_id, rule_id, provided_value, expected_value, difference "
-            "from marts.fct_identity_checks where status = 'fail' order by 1, 2"
+            "select disclosure_id, rule_id, severity, subject, provided_value, expected_value, evidence_page "
+            "from marts.fct_identity_checks where status = 'fail' order by 1, 2, 4"
         ).fetchall()
-    # 208 社会保障和就业支出: T1 and T4 print 326.71; T2, T3, T5 and the sum of its 项 give 326.72
     assert failing == [
-        (FINANCE, "XT-03", Decimal("326.71"), Decimal("326.72"), Decimal("-0.01")),
-        (FINANCE, "XT-04", Decimal("326.71"), Decimal("326.72"), Decimal("-0.01")),
+        # p21: 财政拨款收入支出总计 printed as 0.3 万元; T4 prints 总计 2961.68
+        (
+            FINANCE,
+            "NAR-01",
+            "error",
+            "fiscal_appropriation_grand_total:T4:income:N04-01",
+            Decimal("0.3"),
+            Decimal("2961.68"),
+            21,
+        ),
+        # p21: 一般公共服务支出 2106.66 of 2940.05 is 71.65%, printed 71.73% (the shares add to 100.07%)
+        (FINANCE, "NAR-02", "error", "201:N07-03", Decimal("71.73"), Decimal("71.653883"), 21),
+        # p23: the 人员经费 list names 个人农业生产补贴, blank in T6 (p17), and leaves out 奖励金, 0.31 in T6
+        (FINANCE, "TXT-07", "warning", "人员经费:个人农业生产补贴:X043", None, None, 23),
+        (FINANCE, "TXT-07", "warning", "人员经费:奖励金:X043", Decimal("0.31"), None, 23),
+        # 208 社会保障和就业支出: T1 (p6) and T4 (p12) print 326.71; T2, T3, T5 and its 项 give 326.72
+        (FINANCE, "XT-03", "error", "T1:all_funds:208 ↔ T3", Decimal("326.71"), Decimal("326.72"), 6),
+        (
+            FINANCE,
+            "XT-04",
+            "error",
+            "T4:general_public_budget:208 ↔ T5",
+            Decimal("326.71"),
+            Decimal("326.72"),
+            12,
+        ),
+        # p18: 住房保障支出 29.42 of 307.82 is 9.5575%, printed 9.55% (truncated, not rounded: a warning)
+        (SOCIAL_WORK, "NAR-02", "warning", "221:N07-09", Decimal("9.55"), Decimal("9.557534"), 18),
+        # p18: 完成年初预算的95.89% where the same sentence states 年初预算为0万元
+        (SOCIAL_WORK, "NAR-06", "error", "C01", Decimal("95.89"), None, 18),
+        # p20: the 公用经费 list names 邮电费, which T6 (p13) prints as 0.00
+        (SOCIAL_WORK, "TXT-07", "warning", "公用经费:邮电费:X040", Decimal("0"), None, 20),
     ]
+
+
+def test_a_completion_against_a_zero_budget_says_why(
+    pdf_nightly: tuple[Path, Path, tuple[int, str, str]],
+) -> None:
+    _, warehouse, _ = pdf_nightly
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        row = connection.execute(
+            "select message_zh, message_en, evidence_quote from marts.fct_identity_checks "
+            "where disclosure_id = ? and rule_id = 'NAR-06' and subject = 'C01'",
+            [SOCIAL_WORK],
+        ).fetchone()
+    assert row is not None
+    message_zh, message_en, quote = row
+    assert "分母为 0万元" in message_zh and "与其自身所述数字矛盾" in message_zh
+    assert "a percentage of 0 is undefined" in message_en
+    assert "完成年初预算的95.89%" in quote
+
+
+def test_the_newly_founded_department_raises_no_false_alarm_on_its_changes(
+    pdf_nightly: tuple[Path, Path, tuple[int, str, str]],
+) -> None:
+    """The social work department was founded in 2024: every change is 增加 x 万元, 增长 100.00%."""
+    _, warehouse, _ = pdf_nightly
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        changes = connection.execute(
+            "select rule_id, status, count(*) from marts.fct_identity_checks "
+            "where disclosure_id = ? and rule_id in ('NAR-03', 'TXT-02', 'MY-02') group by all order by 1, 2",
+            [SOCIAL_WORK],
+        ).fetchall()
+    assert changes == [
+        ("MY-02", "insufficient_data", 1),  # no 2023 disclosure to compare with
+        ("NAR-03", "insufficient_data", 4),  # growth from a zero base is undefined, not a failure
+        ("TXT-02", "pass", 8),  # 增加 / 增长 with a positive change, the amount and percent agreeing
+    ]
+
+
+def test_findings_on_the_pdfs_carry_their_evidence(
+    pdf_nightly: tuple[Path, Path, tuple[int, str, str]],
+) -> None:
+    _, warehouse, _ = pdf_nightly
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        missing = connection.execute(
+            "select rule_id, subject from marts.fct_identity_checks where status = 'fail' and "
+            "(source_document is null or evidence_page is null or evidence_bbox is null "
+            "or evidence_quote is null)"
+        ).fetchall()
+        table_cell = connection.execute(
+            "select source_document, evidence_bbox, evidence_quote from marts.fct_identity_checks "
+            "where rule_id = 'XT-03' and status = 'fail'"
+        ).fetchone()
+        false_name_warnings = connection.execute(
+            "select count(*) from marts.fct_identity_checks "
+            "where rule_id in ('REF-04', 'REF-05') and status != 'pass'"
+        ).fetchone()
+    assert missing == []
+    assert table_cell == (
+        "shanghai_putuo_finance_bureau_2024_final_accounts.pdf",
+        "506.2 418.9 536.5 429.9",
+        "T1 八、社会保障和就业支出: 326.71",
+    )
+    # every 项 the narrative names by its own name is its reference name: no REF-04 / REF-05 warnings
+    assert false_name_warnings == (0,)
 
 
 def test_a_second_night_extracts_nothing_again(pdf_nightly: tuple[Path, Path, tuple[int, str, str]]) -> None:

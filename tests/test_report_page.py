@@ -156,3 +156,31 @@ def test_text_from_the_data_is_shown_as_text_never_run(
     assert opened.page.locator("script").count() == 1
     assert opened.page.locator("img").count() == 0
     opened.page.close()
+
+
+def test_a_finding_on_a_pdf_shows_its_printed_evidence_offline(
+    browser: Browser, pdf_nightly: tuple[Path, Path, tuple[int, str, str]]
+) -> None:
+    tmp_path, warehouse, _ = pdf_nightly
+    report = tmp_path / "reports" / LATEST
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        finding_id, page_number = connection.execute(
+            "select finding_id, evidence_page from marts.fct_findings_reviewed "
+            "where rule_id = 'NAR-06' and status = 'fail'"
+        ).fetchone() or ("", 0)
+    opened = OpenedPage(browser, report / "index.html")
+    row = opened.page.locator(f"#findings tr.finding[id='{finding_id}']")
+    image = row.locator("img.evidence-image")
+
+    assert image.count() == 1
+    image.scroll_into_view_if_needed()
+    assert image.evaluate("element => element.complete && element.naturalWidth") > 0
+    assert f"shanghai_putuo_social_work_dept_2024_final_accounts.pdf · p. {page_number}" in row.inner_text()
+    assert "完成年初预算的95.89%" in row.inner_text()
+    assert (report / "evidence" / f"{finding_id}.png").is_file()
+    # the page and the images of its own folder, all from files: nothing from any network
+    folder = report.resolve().as_uri() + "/"
+    assert opened.requests[0] == opened.url
+    assert all(request.startswith(folder) for request in opened.requests), opened.requests
+    assert len(opened.requests) == 1 + opened.page.locator("img.evidence-image").count()
+    opened.page.close()

@@ -20,6 +20,7 @@ from budget_warehouse.pdf_import.read_cells import (
     read_summary_table,
     read_three_public_table,
 )
+from budget_warehouse.pdf_import.read_narrative import read_narrative
 from budget_warehouse.pdf_import.read_pdf import Document, line_text, read_document
 from budget_warehouse.pdf_import.reference import normalise
 
@@ -135,7 +136,32 @@ def import_document(path: Path) -> ImportedDocument:
         printed.append(_printed_table(region, result))
     printed.extend(_not_found(code) for code in STANDARD_TABLES if code not in seen)
     imported.rows["raw_printed_tables"] = sorted(printed, key=lambda r: int(r["table_code"][1:]))
+    _read_text(document, imported, regions)
     return imported
+
+
+def _read_text(document: Document, imported: ImportedDocument, regions: list[TableRegion]) -> None:
+    """第三部分's figures and calculations, and the texts the word rules read (titles, headings,
+    sentences)."""
+    narrative = read_narrative(document)
+    imported.rows["raw_narrative_figures"] = narrative.figures
+    imported.rows["raw_stated_calculations"] = narrative.calculations
+    titles: list[Row] = [
+        {
+            "text_id": "",
+            "text_kind": "table_title",
+            "section": region.table_code,
+            "page": str(region.page_first),
+            "bbox": "",
+            "text_printed": region.title_printed,
+        }
+        for region in regions
+    ]
+    texts = [*narrative.texts, *titles]
+    for index, row in enumerate(texts):
+        row["text_id"] = f"X{index + 1:03d}"
+    imported.rows["raw_document_texts"] = texts
+    imported.problems.extend(f"{document.path.name}: {problem}" for problem in narrative.problems)
 
 
 def _printed_table(region: TableRegion, result: TableResult) -> Row:

@@ -20,6 +20,9 @@ from budget_warehouse.pdf_import.read_pdf import UnreadablePdfError, file_sha256
 from budget_warehouse.pdf_import.write_raw import write_csv, write_document
 
 MANIFEST = "import_manifest.json"
+# Raised whenever what the importer writes changes (a column renamed, figures read that were not): a PDF
+# imported by another version is read again, so that its raw files match the contract the build expects.
+IMPORTER_VERSION = 2
 FAILURES = "import_failures.csv"
 FAILURE_COLUMNS = ("file", "sha256", "reason")
 
@@ -94,7 +97,7 @@ def _remove_outputs(out_dir: Path, entry: dict[str, object]) -> None:
 
 
 def _is_current(out_dir: Path, entry: dict[str, object] | None, sha256: str) -> bool:
-    if entry is None or entry.get("sha256") != sha256:
+    if entry is None or entry.get("sha256") != sha256 or entry.get("importer_version") != IMPORTER_VERSION:
         return False
     return all((out_dir / name).exists() for name in _outputs_of(entry))
 
@@ -120,6 +123,7 @@ def import_inbox(inbox_dir: Path, out_dir: Path, workers: int | None = None) -> 
         todo.append((pdf, sha256))
     for outcome in _run(todo, out_dir, workers):
         manifest[outcome.file] = {k: v for k, v in asdict(outcome).items() if k != "file"}
+        manifest[outcome.file]["importer_version"] = IMPORTER_VERSION
         if not outcome.failure:
             result.imported.append(outcome.file)
     _save_manifest(out_dir, manifest)

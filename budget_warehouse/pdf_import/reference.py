@@ -56,3 +56,30 @@ def function_class_codes() -> dict[str, str]:
         if len(code) == 3:
             names.setdefault(normalise(row.get("alias", "")), code)
     return names
+
+
+@cache
+def function_codes_by_parent() -> dict[tuple[str, str], str]:
+    """(parent code or "", normalised name) -> code, over every fiscal year (newest winning), with aliases."""
+    names: dict[tuple[str, str], str] = {}
+    rows = sorted(_rows("ref_functional_classification.csv"), key=lambda r: r["fiscal_year"])
+    for row in rows:
+        names[(row["parent_code"], normalise(row["name"]))] = row["code"]
+    for row in _rows("ref_functional_classification_aliases.csv"):
+        code = row.get("code", "")
+        parent = code[:-2] if len(code) > 3 else ""
+        names.setdefault((parent, normalise(row.get("alias", ""))), code)
+    return names
+
+
+def function_code_of_path(names: list[str]) -> str:
+    """The code of a 类 / 款 / 项 name path as the narrative prints it ("" when a name is not known)."""
+    by_parent = function_codes_by_parent()
+    parent = ""
+    for name in names:
+        key = normalise(name)
+        code = by_parent.get((parent, key)) or (function_class_codes().get(key, "") if not parent else "")
+        if not code:
+            return ""
+        parent = code
+    return parent

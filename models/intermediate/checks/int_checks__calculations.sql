@@ -242,6 +242,10 @@ computed as (
             else ratio_inputs.operands_printed
         end as operands_printed,
         ratio_inputs.operand_half_units,
+        -- a ratio whose denominator the text itself states as 0 (完成年初预算的95.89% of a 年初预算 of 0 万元)
+        calculations.operation_type in ('ratio_pct', 'deviation_pct') and ratio_inputs.operand_2 = 0
+            as has_zero_denominator,
+        ratio_inputs.operand_2_printed as denominator_printed,
         case calculations.operation_type
             when 'sum' then ratio_inputs.operand_sum
             when 'product' then {{ exact_product('ratio_inputs.operand_', max_operands) }}
@@ -307,6 +311,8 @@ decided as (
         and (distinct_base_units > 1 or operand_base_unit != result_base_unit) as has_unit_mismatch,
         case
             when unresolved_refs is not null or result_printed is null then 'insufficient_data'
+            -- not missing data: the text declares a zero denominator and still prints a percentage of it
+            when has_zero_denominator then 'fail'
             when operation_type = 'sum' and (distinct_base_units > 1 or operand_base_unit != result_base_unit)
                 then 'insufficient_data'
             -- sums are decided downstream from provided, expected and the rounding envelope
@@ -335,6 +341,7 @@ final as (
         result_unit as unit,
         check_status as status,
         case
+            when has_zero_denominator and unresolved_refs is null and result_printed is not null then 'error'
             when operation_type != 'sum'
                 then {{ percent_severity('result_printed', 'expected_printed', 'result_decimals') }}
             when list_is_open then 'warning'
@@ -342,6 +349,10 @@ final as (
         case
             when unresolved_refs is not null then '无法取得以下引用的数值：' || unresolved_refs
             when result_printed is null then '无法取得结果 ' || result_figure_id || ' 的数值'
+            when has_zero_denominator
+                then
+                    '文字所述分母为 ' || denominator_printed || '，对 0 的比例无定义，文字却列示 '
+                    || {{ format_number('result_printed') }} || coalesce(result_unit, '') || '：与其自身所述数字矛盾'
             when has_unit_mismatch
                 then '各项单位不一致，无法相加：' || operands_printed
             else
@@ -361,6 +372,11 @@ final as (
         case
             when unresolved_refs is not null then 'no value for the references ' || unresolved_refs
             when result_printed is null then 'no value for the result ' || result_figure_id
+            when has_zero_denominator
+                then
+                    'the text states the denominator as ' || denominator_printed
+                    || ': a percentage of 0 is undefined, yet the text prints '
+                    || {{ format_number('result_printed') }} || coalesce(result_unit, '') || ' (it contradicts itself)'
             when has_unit_mismatch
                 then 'the items are in different units and cannot be added: ' || operands_printed
             else

@@ -23,6 +23,10 @@ projects as (
     select * from {{ ref('fct_project_execution') }}
 ),
 
+summary_lines as (
+    select * from {{ ref('fct_summary_lines') }}
+),
+
 -- the general budget's lines close to its stated total: a 类 without lines is then 0, not unknown
 general_budget_closure as (
     select
@@ -152,6 +156,78 @@ stated_project_amounts as (
             narrative.disclosure_id = projects.disclosure_id
             and regexp_extract(narrative.subject_code, '^(.+)_(budget_full_year|executed)$', 1) = projects.project_id
     where narrative.metric = 'amount' and regexp_matches(narrative.subject_code, '_(budget_full_year|executed)$')
+),
+
+-- NAR-01 (summary tables) --------------------------------------------------------------------------
+-- where T1 / T4 print each total the narrative states: 收入支出总计 is T1's 总计, 财政拨款收入支出总计 T4's
+-- (the income side: BAL-03 holds the other side to it), 本年收入 / 支出合计 T1's, an income source its T1
+-- line, 财政拨款收入 the sum of T1's three 财政拨款 lines, 一般公共预算财政拨款支出 T4's 本年支出合计 in the
+-- 一般公共预算 column
+summary_targets (subject_code, table_code, side, item_pattern, fund_type) as (
+    values
+    ('income_expenditure_grand_total', 'T1', 'income', 'income_grand_total', 'all_funds'),
+    ('current_year_income_total', 'T1', 'income', 'income_total', 'all_funds'),
+    ('current_year_expenditure_total', 'T1', 'expenditure', 'expenditure_total', 'all_funds'),
+    ('fiscal_appropriation_income', 'T1', 'income', 'fiscal\_appropriation\_%', 'all_funds'),
+    ('fiscal_appropriation_general', 'T1', 'income', 'fiscal_appropriation_general', 'all_funds'),
+    ('fiscal_appropriation_gov_fund', 'T1', 'income', 'fiscal_appropriation_gov_fund', 'all_funds'),
+    ('fiscal_appropriation_state_capital', 'T1', 'income', 'fiscal_appropriation_state_capital', 'all_funds'),
+    ('superior_subsidy', 'T1', 'income', 'superior_subsidy', 'all_funds'),
+    ('business_income', 'T1', 'income', 'business_income', 'all_funds'),
+    ('operating_income', 'T1', 'income', 'operating_income', 'all_funds'),
+    ('affiliated_remittance', 'T1', 'income', 'affiliated_remittance', 'all_funds'),
+    ('other_income', 'T1', 'income', 'other_income', 'all_funds'),
+    ('fiscal_appropriation_grand_total', 'T4', 'income', 'income_grand_total', 'all_funds'),
+    ('general_budget_expenditure', 'T4', 'expenditure', 'expenditure_total', 'general_public_budget')
+),
+
+summary_expected as (
+    select
+        narrative.disclosure_id,
+        narrative.figure_id,
+        summary_targets.table_code,
+        summary_targets.side,
+        sum(summary_lines.amount) as table_amount,
+        count(*) as cells_summed,
+        string_agg(distinct summary_lines.source_sections, '; ') as table_sections
+    from narrative
+    inner join summary_targets on narrative.subject_code = summary_targets.subject_code
+    inner join summary_lines
+        on
+            narrative.disclosure_id = summary_lines.disclosure_id
+            and summary_targets.table_code = summary_lines.table_code
+            and summary_targets.side = summary_lines.side
+            and summary_targets.fund_type = summary_lines.fund_type
+            and summary_lines.item_code like summary_targets.item_pattern escape '\'
+    where narrative.metric = 'amount' and narrative.subject_type in ('total', 'item')
+    group by narrative.disclosure_id, narrative.figure_id, summary_targets.table_code, summary_targets.side
+),
+
+stated_summary_amounts as (
+    select
+        narrative.disclosure_id,
+        'NAR-01' as rule_id,
+        narrative.subject_code || ':' || expected.table_code || ':' || expected.side || ':' || narrative.figure_id
+            as subject,
+        narrative.subject_name || '（' || narrative.section || ' ↔ ' || expected.table_code || '）' as subject_name,
+        narrative.value_wan_yuan as provided_value,
+        expected.table_amount as expected_value,
+        -- one cell printed twice must be identical; a sum of n cells gets the rounding envelope
+        case
+            when expected.cells_summed > 1 then {{ rounding_envelope('expected.cells_summed') }}
+            else cast(0 as decimal(38, 10))
+        end as tolerance,
+        '万元' as unit,
+        cast(null as varchar) as status,
+        cast(null as varchar) as severity_override,
+        '与' || expected.table_code || '所列数字比较' as note_zh,
+        'against the figure ' || expected.table_code || ' prints' as note_en,
+        narrative.section || coalesce('; ' || expected.table_sections, '') as source_sections
+    from narrative
+    inner join summary_expected as expected
+        on
+            narrative.disclosure_id = expected.disclosure_id
+            and narrative.figure_id = expected.figure_id
 ),
 
 -- NAR-02 -------------------------------------------------------------------------------------------
@@ -340,6 +416,8 @@ final as (
     select * from stated_three_public_amounts
     union all by name
     select * from stated_project_amounts
+    union all by name
+    select * from stated_summary_amounts
     union all by name
     select * from share_rows
     union all by name

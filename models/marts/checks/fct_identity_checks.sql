@@ -79,6 +79,118 @@ all_rows as (
     select * from not_run
 ),
 
+-- where a finding's values are printed: a subject ending in a figure id (N03-02), a text id (X012) or a
+-- calculation id (C01, its result figure) points at the page and box of that statement in the PDF; any other
+-- finding at the table cell printing its provided value (same amount, a code named in its subject)
+figures as (
+    select
+        disclosure_id,
+        figure_id,
+        page,
+        bbox,
+        source_quote
+    from {{ ref('stg_final_accounts__narrative_figures') }}
+    where is_accepted
+),
+
+document_texts as (
+    select
+        disclosure_id,
+        text_id,
+        page,
+        bbox,
+        text_printed
+    from {{ ref('stg_final_accounts__document_texts') }}
+    where is_accepted
+),
+
+calculations as (
+    select
+        disclosure_id,
+        calculation_id,
+        result_figure_id
+    from {{ ref('stg_final_accounts__stated_calculations') }}
+    where is_accepted
+),
+
+table_cells as (
+    select * from {{ ref('int_table_cells_located') }}
+),
+
+sources as (
+    select
+        disclosure_id,
+        source_document
+    from {{ ref('stg_final_accounts__disclosures') }}
+    where is_accepted
+),
+
+findings_keyed as (
+    select distinct
+        disclosure_id,
+        rule_id,
+        subject,
+        provided_value,
+        unit,
+        regexp_extract(subject, '(N[0-9]+-[0-9]+|X[0-9]+|C[0-9]+)$', 1) as evidence_key,
+        regexp_extract(subject, '^(T[1-9])\b', 1) as subject_table,
+        string_split(regexp_replace(subject, '[\s↔:]+', ':', 'g'), ':') as subject_tokens
+    from all_rows
+),
+
+text_evidence as (
+    select
+        keyed.disclosure_id,
+        keyed.rule_id,
+        keyed.subject,
+        coalesce(figures.page, document_texts.page) as evidence_page,
+        coalesce(figures.bbox, document_texts.bbox) as evidence_bbox,
+        coalesce(figures.source_quote, left(document_texts.text_printed, 120)) as evidence_quote
+    from findings_keyed as keyed
+    left join calculations
+        on keyed.disclosure_id = calculations.disclosure_id and keyed.evidence_key = calculations.calculation_id
+    left join figures
+        on
+            keyed.disclosure_id = figures.disclosure_id
+            and coalesce(calculations.result_figure_id, keyed.evidence_key) = figures.figure_id
+    left join document_texts
+        on keyed.disclosure_id = document_texts.disclosure_id and keyed.evidence_key = document_texts.text_id
+    where keyed.evidence_key != ''
+),
+
+-- the cell that prints the provided value: its table, then its measure and fund named in the subject win
+cell_evidence as (
+    select
+        keyed.disclosure_id,
+        keyed.rule_id,
+        keyed.subject,
+        table_cells.page as evidence_page,
+        table_cells.bbox as evidence_bbox,
+        table_cells.cell_quote as evidence_quote
+    from findings_keyed as keyed
+    inner join table_cells
+        on
+            keyed.disclosure_id = table_cells.disclosure_id
+            and keyed.provided_value = table_cells.amount_wan_yuan
+            and list_contains(keyed.subject_tokens, table_cells.cell_code)
+            and (keyed.subject_table = '' or keyed.subject_table = table_cells.table_code)
+    where keyed.evidence_key = '' and keyed.unit = '万元'
+    qualify row_number() over (
+        partition by keyed.disclosure_id, keyed.rule_id, keyed.subject
+        order by
+            list_contains(keyed.subject_tokens, table_cells.measure) desc,
+            list_contains(keyed.subject_tokens, table_cells.fund_type) desc,
+            table_cells.page asc,
+            table_cells.table_code asc
+    ) = 1
+),
+
+evidence as (
+    select * from text_evidence
+    union all
+    select * from cell_evidence
+),
+
 decided as (
     select
         all_rows.*,
@@ -142,9 +254,19 @@ final as (
                 end
                 || coalesce('. ' || decided.note_en, '')
         end as message_en,
-        decided.source_sections
+        decided.source_sections,
+        sources.source_document,
+        evidence.evidence_page,
+        evidence.evidence_bbox,
+        evidence.evidence_quote
     from decided
     inner join catalogue on decided.rule_id = catalogue.rule_id
+    left join sources on decided.disclosure_id = sources.disclosure_id
+    left join evidence
+        on
+            decided.disclosure_id = evidence.disclosure_id
+            and decided.rule_id = evidence.rule_id
+            and decided.subject = evidence.subject
 )
 
 select * from final

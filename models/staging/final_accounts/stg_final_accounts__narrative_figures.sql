@@ -28,7 +28,10 @@ renamed as (
         trim(cast(source.direction_word as varchar)) as direction_word,
         coalesce(try_cast(source.list_is_open as boolean), false) as list_is_open,
         trim(cast(source.source_quote as varchar)) as source_quote,
-        trim(cast(source.transcription_note as varchar)) as transcription_note
+        trim(cast(source.transcription_note as varchar)) as transcription_note,
+        try_cast(trim(cast(source.page as varchar)) as integer) as page,
+        trim(cast(source.page as varchar)) as page_text,
+        nullif(trim(cast(source.bbox as varchar)), '') as bbox
     from source
 ),
 
@@ -45,6 +48,7 @@ validated as (
             ("renamed.subject_code is null", "'subject_code is empty'"),
             ("coalesce(renamed.metric, '') not in ('amount', 'share_pct', 'change_amount', 'change_pct', 'completion_pct', 'count', 'ratio', 'score', 'points')", "'unknown metric ' || coalesce(renamed.metric, '(empty)')"),
             ("renamed.figure_value is null", "'value ' || coalesce(" ~ decimal_text_problem('renamed.value_printed', integer_digits=16) ~ ", 'is empty')"),
+            evidence_rejection('renamed'),
         ]) }} as rejection_reason
     from renamed
     left join disclosures on renamed.disclosure_id = disclosures.disclosure_id
