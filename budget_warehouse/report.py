@@ -12,6 +12,7 @@ import base64
 import csv
 import hashlib
 import json
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -65,6 +66,14 @@ CSV_COLUMNS = (
 )
 # A spreadsheet runs a cell beginning with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The first page stays small however many disclosures a run has: it lists at most this many rows of a kind
+# (what needs a decision, what was not loaded); the full lists are on the disclosure pages and in the exports.
+SHOWN_ROWS = 200
+# Up to this many failing findings, the first page also lists every one (with its filters).
+INLINE_FINDINGS = 2000
+# Up to this many disclosures, the first page also draws every disclosure's charts.
+INLINE_CHART_DISCLOSURES = 20
+DISCLOSURE_PAGES = "disclosures"
 
 
 @dataclass(frozen=True)
@@ -122,6 +131,7 @@ class Bar:
 
 @dataclass(frozen=True)
 class Chart:
+    disclosure_id: str
     title: str
     bars: tuple[Bar, ...]
     reference_length: Decimal | None
@@ -239,6 +249,7 @@ def read_expenditure_charts(connection: duckdb.DuckDBPyConnection) -> list[Chart
         )
         charts.append(
             Chart(
+                disclosure_id=disclosure_id,
                 title=f"{department} ({disclosure_id}) · {fund_names[fund]} · 合计 {plain(total)} 万元",
                 bars=bars,
                 reference_length=None,
@@ -285,6 +296,7 @@ def read_execution_charts(connection: duckdb.DuckDBPyConnection) -> list[Chart]:
         )
         charts.append(
             Chart(
+                disclosure_id=disclosure_id,
                 title=f"{department} ({disclosure_id})",
                 bars=bars,
                 reference_length=_bar_length(Decimal(1), scale),
@@ -399,7 +411,7 @@ def _distinct(values: Iterable[str | None]) -> Sequence[str]:
     return sorted({value for value in values if value})
 
 
-def render_html(data: ReportData) -> str:
+def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
@@ -407,27 +419,111 @@ def render_html(data: ReportData) -> str:
         keep_trailing_newline=True,
     )
     environment.filters["plain"] = plain
+    return environment
+
+
+def disclosure_pages(disclosures: Sequence[DisclosureSummary]) -> dict[str, str]:
+    """Each disclosure's page, relative to index.html: numbered, so any id makes a safe file name."""
+    return {
+        disclosure.disclosure_id: f"{DISCLOSURE_PAGES}/{number:05d}.html"
+        for number, disclosure in enumerate(disclosures, start=1)
+    }
+
+
+def render_html(data: ReportData) -> str:
+    """The first page: the gate, the counts, what was not loaded, the summaries, what needs a decision and the
+    failed expectations. Every finding is on its disclosure's page; on the first page too while few."""
     script = (TEMPLATES / "report.js").read_text(encoding="utf-8")
     failed = [outcome for outcome in data.outcomes if not outcome.success]
-    return environment.get_template("report.html.j2").render(
-        data=data,
-        open_findings=[finding for finding in data.findings if not finding.is_acknowledged],
-        failed_outcomes=failed,
-        blocking_outcomes=[blocker.outcome for blocker in data.blockers],
-        passed_count=len(data.outcomes) - len(failed),
-        severities=_distinct(finding.severity for finding in data.findings),
-        families=_distinct(finding.family for finding in data.findings),
-        decisions=("accepted", "false_positive", "referred_back"),
-        script=script,
-        script_hash=_script_hash(script),
+    open_findings = [finding for finding in data.findings if not finding.is_acknowledged]
+    inline = len(data.findings) <= INLINE_FINDINGS
+    return (
+        _environment()
+        .get_template("report.html.j2")
+        .render(
+            data=data,
+            pages=disclosure_pages(data.disclosures),
+            families_summary=_family_summary(data.findings),
+            open_findings=open_findings[:SHOWN_ROWS],
+            open_count=len(open_findings),
+            rejected_rows=data.rejected_rows[:SHOWN_ROWS],
+            shown_rows=SHOWN_ROWS,
+            inline_findings=data.findings if inline else [],
+            show_charts=len(data.disclosures) <= INLINE_CHART_DISCLOSURES,
+            failed_outcomes=failed,
+            blocking_outcomes=[blocker.outcome for blocker in data.blockers],
+            passed_count=len(data.outcomes) - len(failed),
+            severities=_distinct(finding.severity for finding in data.findings),
+            families=_distinct(finding.family for finding in data.findings),
+            decisions=("accepted", "false_positive", "referred_back"),
+            image_prefix="",
+            script=script,
+            script_hash=_script_hash(script),
+        )
     )
 
 
+@dataclass(frozen=True)
+class FamilySummary:
+    family: str
+    failing: int
+    error: int
+    open: int
+
+
+def _family_summary(findings: Sequence[Finding]) -> list[FamilySummary]:
+    grouped: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        grouped[finding.family].append(finding)
+    return [
+        FamilySummary(
+            family=family,
+            failing=len(items),
+            error=sum(item.severity == "error" for item in items),
+            open=sum(not item.is_acknowledged for item in items),
+        )
+        for family, items in sorted(grouped.items())
+    ]
+
+
+def write_disclosure_pages(run_dir: Path, data: ReportData) -> None:
+    """One page per disclosure: its summary, every failing finding with its evidence, its charts."""
+    folder = run_dir / DISCLOSURE_PAGES
+    folder.mkdir(parents=True, exist_ok=True)
+    template = _environment().get_template("disclosure.html.j2")
+    script = (TEMPLATES / "report.js").read_text(encoding="utf-8")
+    findings: dict[str, list[Finding]] = defaultdict(list)
+    for finding in data.findings:
+        findings[finding.disclosure_id].append(finding)
+    charts: dict[str, list[Chart]] = defaultdict(list)
+    for chart in (*data.expenditure_charts, *data.execution_charts):
+        charts[chart.disclosure_id].append(chart)
+    by_id = {disclosure.disclosure_id: disclosure for disclosure in data.disclosures}
+    for disclosure_id, page in disclosure_pages(data.disclosures).items():
+        own = findings.get(disclosure_id, [])
+        (run_dir / page).write_text(
+            template.render(
+                data=data,
+                disclosure=by_id[disclosure_id],
+                findings=own,
+                charts=charts.get(disclosure_id, []),
+                severities=_distinct(finding.severity for finding in own),
+                families=_distinct(finding.family for finding in own),
+                decisions=("accepted", "false_positive", "referred_back"),
+                image_prefix="../",
+                script=script,
+                script_hash=_script_hash(script),
+            ),
+            encoding="utf-8",
+        )
+
+
 def write_report(run_dir: Path, data: ReportData) -> Path:
-    """index.html, findings.json and findings.csv in run_dir; returns the page."""
+    """index.html, a page per disclosure, findings.json and findings.csv in run_dir; returns index.html."""
     run_dir.mkdir(parents=True, exist_ok=True)
     page = run_dir / "index.html"
     page.write_text(render_html(data), encoding="utf-8")
+    write_disclosure_pages(run_dir, data)
     write_findings_json(run_dir / "findings.json", data)
     write_findings_csv(run_dir / "findings.csv", data.findings)
     write_rejected_rows_json(run_dir / "rejected_rows.json", data.rejected_rows)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -47,6 +48,9 @@ from budget_warehouse.warehouse_paths import PROJECT_DIR, inbox_path, published_
 
 GATE_FAILED = 2
 LATEST = "latest"
+# Report folders kept (the newest); older runs are removed after each run.
+KEEP_RUNS = 10
+RUN_NAME = re.compile(r"\d{8}T\d{6}Z(-\d+)?")
 # The summary stays short: the report and `make unacknowledged` list every row.
 SHOWN_ROWS = 10
 
@@ -64,18 +68,39 @@ def new_run_dir(reports_root: Path, started: datetime) -> Path:
 
 
 def publish_latest(run_dir: Path, reports_root: Path) -> Path:
-    """Replace reports/latest with a copy of this run, swapping directories so it is never half-written."""
+    """Point reports/latest at this run: a symbolic link swapped in by one rename, so the run is stored
+    once and latest/ is never half-written (a latest/ folder of an older layout is replaced)."""
     latest = reports_root / LATEST
     incoming = reports_root / ".latest.incoming"
-    outgoing = reports_root / ".latest.outgoing"
-    for leftover in (incoming, outgoing):
-        shutil.rmtree(leftover, ignore_errors=True)
-    shutil.copytree(run_dir, incoming)
-    if latest.exists():
-        latest.rename(outgoing)
-    incoming.rename(latest)
-    shutil.rmtree(outgoing, ignore_errors=True)
+    incoming.unlink(missing_ok=True)
+    incoming.symlink_to(run_dir.name, target_is_directory=True)
+    if latest.is_dir() and not latest.is_symlink():
+        shutil.rmtree(latest)
+    os.replace(incoming, latest)
     return latest
+
+
+def prune_runs(reports_root: Path, keep: int) -> list[Path]:
+    """Remove all but the newest `keep` run folders (never the one latest points at); returns the removed."""
+    latest = (reports_root / LATEST).resolve()
+    runs = sorted(
+        (
+            path
+            for path in reports_root.iterdir()
+            if path.is_dir() and not path.is_symlink() and RUN_NAME.fullmatch(path.name)
+        ),
+        key=lambda path: path.name,
+    )
+    removed = [path for path in runs[: max(len(runs) - keep, 0)] if path.resolve() != latest]
+    for path in removed:
+        shutil.rmtree(path)
+    return removed
+
+
+def runs_to_keep() -> int:
+    """BUDGET_WAREHOUSE_KEEP_RUNS (at least 1), or KEEP_RUNS."""
+    configured = os.environ.get("BUDGET_WAREHOUSE_KEEP_RUNS", "")
+    return max(int(configured), 1) if configured.isdigit() else KEEP_RUNS
 
 
 def generate_dbt_docs(warehouse: Path, destination: Path) -> bool:
@@ -192,11 +217,14 @@ def run_validation(warehouse: Path, reports_root: Path) -> int:
     if not generate_dbt_docs(warehouse, run_dir / "dbt_docs"):
         print("validate: dbt docs generate failed; the report has no dbt docs this run", file=sys.stderr)
     latest = publish_latest(run_dir, reports_root)
+    pruned = prune_runs(reports_root, runs_to_keep())
 
     rejected = (len(rejected_rows), len(new_rejections))
     for line in summary_lines(outcomes, comparison, blockers, len(data.stale_decisions), rejected):
         print(line)
     print(f"report: {page} (and {latest / 'index.html'})")
+    if pruned:
+        print(f"report: removed {len(pruned)} old run folder(s), kept the newest {runs_to_keep()}")
     return GATE_FAILED if blockers or new_rejections else 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -11,6 +12,7 @@ import duckdb
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, sync_playwright
 
+from budget_warehouse.bench.run import bench
 from budget_warehouse.report import (
     RejectedRow,
     ReportData,
@@ -184,3 +186,47 @@ def test_a_finding_on_a_pdf_shows_its_printed_evidence_offline(
     assert all(request.startswith(folder) for request in opened.requests), opened.requests
     assert len(opened.requests) == 1 + opened.page.locator("img.evidence-image").count()
     opened.page.close()
+
+
+# A generated corpus large enough that the first page no longer lists every finding nor draws every chart.
+LARGE_CORPUS = 300
+FIRST_PAGE_SECONDS = 2.0
+
+
+@pytest.fixture(scope="module")
+def large_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    work_dir = tmp_path_factory.mktemp("large_report")
+    result = bench(LARGE_CORPUS, work_dir)
+    assert result.nightly.exit_status in (0, 2), result.nightly
+    return work_dir / "reports" / LATEST, work_dir / "warehouse.duckdb"
+
+
+def test_the_first_page_of_a_large_run_opens_fast_and_links_every_disclosure(
+    browser: Browser, large_run: tuple[Path, Path]
+) -> None:
+    reports, warehouse = large_run
+    started = time.monotonic()
+    opened = OpenedPage(browser, reports / "index.html")
+    seconds = time.monotonic() - started
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        disclosures = connection.execute("select count(*) from marts.dim_disclosure").fetchone()
+        failing = connection.execute(
+            "select disclosure_id, count(*) from marts.fct_identity_checks where status = 'fail' "
+            "group by 1 order by 2 desc limit 1"
+        ).fetchone()
+    assert disclosures and failing
+    assert seconds < FIRST_PAGE_SECONDS, f"the first page took {seconds:.2f} s to load"
+    assert opened.requests == [opened.url]
+    links = opened.page.locator("#disclosures tr.disclosure a")
+    assert links.count() == disclosures[0]
+    assert opened.page.locator("#needs-decision tr.open-finding").count() <= 200
+    assert opened.page.locator("#charts").count() == 0  # every disclosure's charts are on its own page
+
+    # the disclosure with most failing findings: its page lists every one of them
+    disclosure_id, failing_count = failing
+    link = opened.page.get_by_role("link", name=disclosure_id, exact=True)
+    own = OpenedPage(browser, reports / str(link.get_attribute("href")))
+    assert own.page.locator("#findings tbody tr.finding").count() == failing_count
+    assert all(url.startswith(reports.resolve().as_uri()) for url in own.requests)
+    opened.page.close()
+    own.page.close()
