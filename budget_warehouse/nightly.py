@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import time
 from datetime import UTC, datetime
@@ -50,6 +51,7 @@ WAREHOUSE_BUSY = 4
 def _remove(path: Path) -> None:
     for candidate in (path, path.with_name(path.name + ".wal")):
         candidate.unlink(missing_ok=True)
+    shutil.rmtree(path.with_name(path.name + ".tmp"), ignore_errors=True)
 
 
 def parse_arguments(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
@@ -91,6 +93,8 @@ def parse_arguments(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
 def run_dbt_build(target_file: Path, extra_args: list[str]) -> bool:
     """Run `dbt build` writing into target_file; True when every node succeeded."""
     os.environ["BUDGET_WAREHOUSE_BUILD_PATH"] = str(target_file)
+    # spill beside the build, on the same disk, whatever the working directory
+    os.environ.setdefault("BUDGET_WAREHOUSE_TEMP_DIR", str(target_file.with_name(target_file.name + ".tmp")))
     os.environ.setdefault("DBT_PROFILES_DIR", str(PROJECT_DIR))
     args = ["build", "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR), *extra_args]
     result = dbtRunner().invoke(args)
@@ -181,7 +185,7 @@ def build_and_publish(
     with timer.phase("publish"):
         aside = set_stale_wal_aside(published)
         os.replace(building, published)
-        building.with_name(building.name + ".wal").unlink(missing_ok=True)
+        _remove(building)
     if aside is not None:
         print(f"nightly: a stale write-ahead log beside the published file was set aside as {aside}")
     print(f"nightly: dbt build succeeded in {elapsed:.1f} s; published {published}")
