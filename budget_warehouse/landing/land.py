@@ -91,7 +91,8 @@ class LandingResult:
 def _import_failures(path: Path) -> list[Unloadable]:
     with path.open(encoding="utf-8", newline="") as handle:
         return [
-            Unloadable(str(path.with_name(row["file"])), row["reason"], row.get("sha256", ""))
+            # the importer names the document as its inbox lists it (a file name, not a path)
+            Unloadable(row["file"], row["reason"], row.get("sha256", ""))
             for row in csv.DictReader(handle)
         ]
 
