@@ -139,12 +139,12 @@
 
 {#- A number as a steward reads it: no trailing zeros, at most 6 decimals. -#}
 {% macro format_number(value) -%}
+    {#- plain arithmetic and trimming, no regular expression: it runs for every check row (9.6 M at 10,000
+        disclosures), where two regex replacements cost more than the rest of the mart -#}
     case
         when {{ value }} is null then '—'
-        else regexp_replace(
-            regexp_replace(cast(round({{ value }}, 6) as varchar), '(\.[0-9]*?)0+$', '\1'),
-            '\.$', ''
-        )
+        when {{ value }} = trunc({{ value }}) then cast(cast({{ value }} as decimal(38, 0)) as varchar)
+        else rtrim(rtrim(cast(round({{ value }}, 6) as varchar), '0'), '.')
     end
 {%- endmacro %}
 

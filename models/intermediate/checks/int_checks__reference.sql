@@ -129,7 +129,7 @@ printed_codes as (
     from figures
 ),
 
-codes_in_disclosures as (
+codes_in_disclosures as materialized (
     select
         printed_codes.*,
         disclosures.fiscal_year,
@@ -142,7 +142,7 @@ codes_in_disclosures as (
     where printed_codes.code is not null
 ),
 
-distinct_codes as (
+distinct_codes as materialized (
     select
         disclosure_id,
         fiscal_year,
@@ -150,12 +150,12 @@ distinct_codes as (
         code,
         bool_and(is_well_formed) as is_well_formed,
         bool_or(is_accepted) as is_on_accepted_row,
-        string_agg(distinct source_section, '; ' order by source_section) as source_sections
+        {{ sorted_string_agg('source_section', '; ', distinct=true) }} as source_sections
     from codes_in_disclosures
     group by disclosure_id, fiscal_year, code_kind, code
 ),
 
-looked_up as (
+looked_up as materialized (
     select
         distinct_codes.*,
         case distinct_codes.code_kind
@@ -278,7 +278,7 @@ ref_03 as (
 ),
 
 -- names printed on accepted rows, one row per code x where it is printed x name
-printed_names as (
+printed_names as materialized (
     select
         codes_in_disclosures.disclosure_id,
         codes_in_disclosures.code_kind,
@@ -295,8 +295,7 @@ printed_names as (
                 and functional_aliases.function_code = codes_in_disclosures.code
                 and functional_aliases.alias_name = codes_in_disclosures.printed_name
         ) as is_known_alias,
-        string_agg(distinct codes_in_disclosures.source_section, '; ' order by codes_in_disclosures.source_section)
-            as source_sections
+        {{ sorted_string_agg('codes_in_disclosures.source_section', '; ', distinct=true) }} as source_sections
     from codes_in_disclosures
     inner join looked_up
         on
@@ -358,18 +357,19 @@ names_per_code as (
         disclosure_id,
         code_kind,
         code,
-        count(distinct case when is_known_alias then reference_name else printed_name end) as name_count,
-        string_agg(
-            distinct printed_name || '（' || case name_source
+        {{ count_distinct_values('case when is_known_alias then reference_name else printed_name end') }} as name_count,
+        {{ sorted_string_agg(
+            "printed_name || '（' || case name_source
                 when 'table' then '表格'
                 when 'table_parent_names' then '表格所列类款名称'
                 when 'glossary' then '名词解释'
                 else '文字说明'
-            end || '）',
-            '、'
-        ) as names_printed_zh,
-        string_agg(distinct printed_name || ' (' || name_source || ')', ', ') as names_printed_en,
-        string_agg(distinct source_sections, '; ') as source_sections
+            end || '）'",
+            '、',
+            distinct=true
+        ) }} as names_printed_zh,
+        {{ sorted_string_agg("printed_name || ' (' || name_source || ')'", ', ', distinct=true) }} as names_printed_en,
+        {{ sorted_string_agg('source_sections', '; ', distinct=true) }} as source_sections
     from printed_names
     group by disclosure_id, code_kind, code
 ),

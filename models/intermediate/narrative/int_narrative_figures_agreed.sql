@@ -18,12 +18,13 @@ final as (
         metric,
         unit,
         count(*) as statement_count,
-        count(distinct signed_value) as distinct_value_count,
-        case when count(distinct signed_value) = 1 then min(signed_value) end as stated_value,
-        case when count(distinct signed_value) = 1 then max(value_decimals) end as stated_decimals,
-        string_agg(distinct value_printed, ' / ' order by value_printed) as values_printed,
-        string_agg(figure_id, ', ' order by figure_id) as figure_ids,
-        string_agg(distinct section, '; ' order by section) as sections
+        {{ count_distinct_values('signed_value') }} as distinct_value_count,
+        -- one value stated (however often): min = max, the cheap form of "one distinct value"
+        case when min(signed_value) = max(signed_value) then min(signed_value) end as stated_value,
+        case when min(signed_value) = max(signed_value) then max(value_decimals) end as stated_decimals,
+        {{ sorted_string_agg('value_printed', ' / ', distinct=true) }} as values_printed,
+        {{ sorted_string_agg('figure_id', ', ') }} as figure_ids,
+        {{ sorted_string_agg('section', '; ', distinct=true) }} as sections
     from figures
     group by disclosure_id, subject_type, subject_code, metric, unit
 )

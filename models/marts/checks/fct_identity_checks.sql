@@ -125,6 +125,17 @@ sources as (
     where is_accepted
 ),
 
+decided as (
+    select
+        all_rows.*,
+        cast(all_rows.provided_value - all_rows.expected_value as decimal(38, 10)) as difference,
+        coalesce(
+            all_rows.status,
+            {{ amount_status('all_rows.provided_value', 'all_rows.expected_value', 'all_rows.tolerance') }}
+        ) as decided_status
+    from all_rows
+),
+
 findings_keyed as (
     select distinct
         disclosure_id,
@@ -135,7 +146,10 @@ findings_keyed as (
         regexp_extract(subject, '(N[0-9]+-[0-9]+|X[0-9]+|C[0-9]+)$', 1) as evidence_key,
         regexp_extract(subject, '^(T[1-9])\b', 1) as subject_table,
         string_split(regexp_replace(subject, '[\s↔:]+', ':', 'g'), ':') as subject_tokens
-    from all_rows
+    from decided
+    -- evidence is shown beside what a steward reviews; a passing check needs none (8.5 M of 9.6 M rows at
+    -- 10,000 disclosures)
+    where decided_status not in ('pass', 'not_applicable')
 ),
 
 text_evidence as (
@@ -189,17 +203,6 @@ evidence as (
     select * from text_evidence
     union all
     select * from cell_evidence
-),
-
-decided as (
-    select
-        all_rows.*,
-        cast(all_rows.provided_value - all_rows.expected_value as decimal(38, 10)) as difference,
-        coalesce(
-            all_rows.status,
-            {{ amount_status('all_rows.provided_value', 'all_rows.expected_value', 'all_rows.tolerance') }}
-        ) as decided_status
-    from all_rows
 ),
 
 final as (
