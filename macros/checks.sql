@@ -35,8 +35,18 @@
 {%- endmacro %}
 
 {#- The rows of the check CTEs, one after the other (union all by name: macros/cross_engine/relations.sql). -#}
+{#- Named columns (engines without `union all by name`) are typed: values keep decimal(38, 10) on every engine. -#}
 {% macro union_check_rows(ctes) -%}
-    {{ union_all_by_name(ctes, check_result_columns()) }}
+    {%- set typed = {
+        'provided_value': 'cast(provided_value as decimal(38, 10)) as provided_value',
+        'expected_value': 'cast(expected_value as decimal(38, 10)) as expected_value',
+        'tolerance': 'cast(tolerance as decimal(38, 10)) as tolerance',
+    } -%}
+    {%- set columns = [] -%}
+    {%- for column in check_result_columns() -%}
+        {%- do columns.append(typed.get(column, column)) -%}
+    {%- endfor -%}
+    {{ union_all_by_name(ctes, columns) }}
 {%- endmacro %}
 
 {#- Each published cell is rounded on its own: a sum of n cells may miss its total by 0.005 x n. -#}

@@ -48,6 +48,7 @@
     case
         when {{ indicator_number_count(text) }} = 1 and not {{ indicator_is_date(text) }}
             then {{ text_to_decimal(regex_extract(indicator_compact(text), "'[0-9]+(\\.[0-9]+)?'", 0), 24, 6) }}
+        else cast(null as decimal(24, 6))
     end
 {%- endmacro %}
 

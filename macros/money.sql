@@ -66,6 +66,8 @@
     case
         when ({{ decimal_text_problem(printed, integer_digits, scale) }}) is null
             then cast({{ printed }} as decimal({{ integer_digits + scale + 2 }}, {{ scale }}))
+        -- typed, so that PostgreSQL keeps the column's precision and scale (an untyped null drops them)
+        else cast(null as decimal({{ integer_digits + scale + 2 }}, {{ scale }}))
     end
 {%- endmacro %}
 

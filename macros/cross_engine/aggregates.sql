@@ -41,3 +41,17 @@
 {% macro duckdb__value_at_max(value, key) -%}
     arg_max({{ value }}, {{ key }})
 {%- endmacro %}
+
+{#- The last non-null `value` in the frame of the named window (last_value ... ignore nulls). -#}
+{% macro last_non_null(value, window_name) -%}
+    {{ return(adapter.dispatch('last_non_null', 'budget_warehouse')(value, window_name)) }}
+{%- endmacro %}
+
+{#- PostgreSQL has no IGNORE NULLS: the frame's non-null values in order, the last of them. -#}
+{% macro default__last_non_null(value, window_name) -%}
+    (array_agg({{ value }}) filter (where ({{ value }}) is not null) over {{ window_name }})[count({{ value }}) over {{ window_name }}]
+{%- endmacro %}
+
+{% macro duckdb__last_non_null(value, window_name) -%}
+    last_value({{ value }} ignore nulls) over {{ window_name }}
+{%- endmacro %}

@@ -22,6 +22,8 @@
             {{ regex_full_match('trim(' ~ text ~ ')', "'[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)'") }}
             and length(split_part(ltrim(ltrim(ltrim(trim({{ text }}), '+'), '-'), '0'), '.', 1)) <= {{ precision - scale }}
             then cast(trim({{ text }}) as decimal({{ precision }}, {{ scale }}))
+        -- typed, so that PostgreSQL keeps the column's precision and scale (an untyped null drops them)
+        else cast(null as decimal({{ precision }}, {{ scale }}))
     end
 {%- endmacro %}
 

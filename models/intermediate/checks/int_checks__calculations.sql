@@ -335,9 +335,9 @@ final as (
         rule_id,
         calculation_id as subject,
         description as subject_name,
-        result_printed as provided_value,
-        expected_printed as expected_value,
-        check_tolerance as tolerance,
+        cast(result_printed as decimal(38, 10)) as provided_value,
+        cast(expected_printed as decimal(38, 10)) as expected_value,
+        cast(check_tolerance as decimal(38, 10)) as tolerance,
         result_unit as unit,
         check_status as status,
         case

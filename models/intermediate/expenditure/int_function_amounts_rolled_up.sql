@@ -133,13 +133,17 @@ final as (
         statement_count,
         distinct_value_count,
         distinct_value_count > 1 as has_conflicting_statements,
-        stated_amount,
-        rolled_up_amount,
+        -- typed: PostgreSQL's sums and minimums drop the precision and scale DuckDB keeps
+        cast(stated_amount as {{ money_type() }}) as stated_amount,
+        cast(rolled_up_amount as {{ money_type() }}) as rolled_up_amount,
         child_count,
         -- the published cells the rolled-up amount adds up: its rounding envelope is 0.005 per cell
         leaf_count,
         -- a cell stated twice with two values has no single amount: the conflict is the finding
-        case when distinct_value_count <= 1 then coalesce(stated_amount, rolled_up_amount) end as amount,
+        cast(
+            case when distinct_value_count <= 1 then coalesce(stated_amount, rolled_up_amount) end
+            as {{ money_type() }}
+        ) as amount,
         source_sections
     from all_levels
 )

@@ -39,7 +39,8 @@ validated as (
     select
         renamed.*,
         -- the number of decimals printed: a stated share is compared at that precision
-        coalesce(length({{ regex_extract("renamed.value_printed", "'\\.([0-9]+)$'", 1) }}), 0) as value_decimals,
+        cast(coalesce(length({{ regex_extract("renamed.value_printed", "'\\.([0-9]+)$'", 1) }}), 0) as bigint)
+            as value_decimals,
         {{ rejection_reason([
             ("disclosures.disclosure_id is null", "'unknown disclosure_id ' || coalesce(renamed.disclosure_id, '(empty)')"),
             ("renamed.figure_id is null", "'figure_id is empty'"),
