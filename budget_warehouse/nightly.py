@@ -84,7 +84,7 @@ def parse_arguments(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
         "--target",
         choices=("duckdb", "postgres"),
         default="duckdb",
-        help="duckdb: the warehouse file (default); postgres: the server the libpq variables name (PGHOST ...)",
+        help="duckdb: the warehouse file (default); postgres: the server the libpq variables name",
     )
     options, dbt_args = parser.parse_known_args(argv)
     # `--vars '{raw_files_dir: DIR}'` names a raw folder too (dbt itself no longer reads it).

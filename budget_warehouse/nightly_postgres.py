@@ -27,7 +27,13 @@ from pathlib import Path
 from budget_warehouse import pg_warehouse
 from budget_warehouse.landing.land import LandingError, land
 from budget_warehouse.landing.to_postgres import copy_landing_to_postgres, pg_landing_schema
-from budget_warehouse.nightly import NOT_PUBLISHED, REPORT_FAILED, WAREHOUSE_BUSY, raw_folders, reports_writable
+from budget_warehouse.nightly import (
+    NOT_PUBLISHED,
+    REPORT_FAILED,
+    WAREHOUSE_BUSY,
+    raw_folders,
+    reports_writable,
+)
 from budget_warehouse.phase_timer import PhaseTimer
 from budget_warehouse.publish_guard import shrink_reasons, snapshot_of
 from budget_warehouse.run_lock import WarehouseBusyError
@@ -89,7 +95,7 @@ def build_and_publish_postgres(
     try:
         return _build_and_publish(options, dbt_args, prefix, run_id, timer)
     except BaseException:
-        # whatever broke (the server, an interrupt), the build's schemas go; the published ones were not touched
+        # whatever broke (the server, an interrupt), the build's schemas go; the published ones stay
         pg_warehouse.drop_build(prefix, run_id)
         raise
 
@@ -102,7 +108,7 @@ def _build_and_publish(
     raw_dirs = raw_folders(options, timer)
     try:
         with tempfile.TemporaryDirectory(prefix="budget_warehouse_landing_") as scratch:
-            # not landing.duckdb: DuckDB names the catalog after the file, and "landing" would clash with the schema
+            # not landing.duckdb: DuckDB names the catalog after the file, which would clash with the schema
             landing_file = Path(scratch) / "raw.duckdb"
             with timer.phase("landing"):
                 landed = land(raw_dirs, landing_file)

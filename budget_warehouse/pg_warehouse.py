@@ -88,7 +88,9 @@ def connect(application_name: str = "budget_warehouse") -> psycopg2.extensions.c
 
 
 def database_label() -> str:
-    return f"PostgreSQL database {os.environ.get('PGDATABASE', '?')} on {os.environ.get('PGHOST', 'localhost')}"
+    return (
+        f"PostgreSQL database {os.environ.get('PGDATABASE', '?')} on {os.environ.get('PGHOST', 'localhost')}"
+    )
 
 
 @contextmanager
@@ -151,7 +153,8 @@ def leftover_schemas(cursor: Any, prefix: str) -> list[str]:
     """Build and previous schemas of earlier runs that died before cleaning up (the lock is held: no
     other nightly of this prefix is running)."""
     cursor.execute(
-        "select nspname from pg_namespace where starts_with(nspname, %s) or starts_with(nspname, %s) order by 1",
+        "select nspname from pg_namespace "
+        "where starts_with(nspname, %s) or starts_with(nspname, %s) order by 1",
         (prefix + BUILD_INFIX, prefix + PREVIOUS_INFIX),
     )
     return [name for (name,) in cursor.fetchall()]

@@ -177,10 +177,8 @@ def postgres_server() -> Iterator[PostgresServer]:
         with contextlib.closing(server.connect(SUPERUSER, superuser_password, "postgres")) as admin:
             admin.autocommit = True
             with admin.cursor() as cursor:
-                # the owner builds the warehouse and creates the reader and steward roles: CREATEROLE, no superuser
-                cursor.execute(
-                    f"create role {OWNER} login createrole password %s", (server.owner_password,)
-                )
+                # the owner builds the warehouse and creates the reader and steward roles: no superuser
+                cursor.execute(f"create role {OWNER} login createrole password %s", (server.owner_password,))
                 cursor.execute(f"create database {DATABASE} owner {OWNER}")
         yield server
     finally:
