@@ -277,6 +277,17 @@ class PostgresReader:
         row = self._cursor.fetchone()
         return None if row is None else tuple(row)
 
+    def first_rows(self, query: str, limit: int) -> list[dict[str, Any]]:
+        """The first `limit` rows of a query, each as a dict by column name."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                sql.SQL("select * from ({}) as query_rows limit {}").format(
+                    sql.SQL(qualify(query, self.prefix)), sql.Literal(limit)
+                )
+            )
+            columns = [column.name for column in cursor.description or ()]
+            return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
     def close(self) -> None:
         self.connection.close()
 

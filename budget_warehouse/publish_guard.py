@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
 
 import duckdb
+
+from budget_warehouse.queryable import Queryable
 
 MARTS_SCHEMA = "marts"
 # Lists of problems: fewer rows there is good news, never a loss.
@@ -25,17 +26,6 @@ SHOWN_DISCLOSURES = 10
 class Snapshot:
     disclosures: frozenset[str]
     mart_rows: dict[str, int]
-
-
-class Rows(Protocol):
-    def fetchall(self) -> list[Any]: ...
-
-
-class Queryable(Protocol):
-    """What the guard needs of a connection: a DuckDB connection, or budget_warehouse.pg_warehouse's
-    PostgresReader (the same `?` parameters)."""
-
-    def execute(self, query: str, parameters: Any = ..., /) -> Rows: ...
 
 
 def snapshot(database: Path) -> Snapshot:

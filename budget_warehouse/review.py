@@ -16,10 +16,9 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
-
 from budget_warehouse.expectations import ExpectationOutcome
 from budget_warehouse.gx_duckdb import open_read_only
+from budget_warehouse.queryable import Queryable
 from budget_warehouse.warehouse_paths import published_path
 
 DECISIONS = ("accepted", "false_positive", "referred_back")
@@ -109,7 +108,7 @@ class Blocker:
 _FINDING_COLUMNS = ", ".join(field.name for field in fields(Finding))
 
 
-def read_findings(connection: duckdb.DuckDBPyConnection, where: str = "status = 'fail'") -> list[Finding]:
+def read_findings(connection: Queryable, where: str = "status = 'fail'") -> list[Finding]:
     """Findings with their decisions, most severe first."""
     rows = connection.execute(
         f"select {_FINDING_COLUMNS} from marts.fct_findings_reviewed where {where} "
@@ -118,7 +117,7 @@ def read_findings(connection: duckdb.DuckDBPyConnection, where: str = "status = 
     return [Finding(*row) for row in rows]
 
 
-def read_stale_decisions(connection: duckdb.DuckDBPyConnection) -> list[StaleDecision]:
+def read_stale_decisions(connection: Queryable) -> list[StaleDecision]:
     rows = connection.execute(
         "select finding_id, decision, decided_by, decided_on, decision_note "
         "from marts.fct_stale_acknowledgements order by finding_id"
