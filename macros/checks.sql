@@ -26,6 +26,19 @@
     ]) }}
 {%- endmacro %}
 
+{#- The result columns of every check model, in the order fct_identity_checks reads them. -#}
+{% macro check_result_columns() -%}
+    {{ return([
+        'disclosure_id', 'rule_id', 'subject', 'subject_name', 'provided_value', 'expected_value', 'tolerance',
+        'unit', 'status', 'severity_override', 'note_zh', 'note_en', 'source_sections',
+    ]) }}
+{%- endmacro %}
+
+{#- The rows of the check CTEs, one after the other (union all by name: macros/cross_engine/relations.sql). -#}
+{% macro union_check_rows(ctes) -%}
+    {{ union_all_by_name(ctes, check_result_columns()) }}
+{%- endmacro %}
+
 {#- Each published cell is rounded on its own: a sum of n cells may miss its total by 0.005 x n. -#}
 {% macro rounding_envelope(cell_count) -%}
     cast(0.005 * ({{ cell_count }}) as decimal(38, 10))
@@ -139,6 +152,18 @@
 
 {#- A number as a steward reads it: no trailing zeros, at most 6 decimals. -#}
 {% macro format_number(value) -%}
+    {{ return(adapter.dispatch('format_number', 'budget_warehouse')(value)) }}
+{%- endmacro %}
+
+{#- PostgreSQL 13+: trim_scale drops the trailing zeros of a numeric. -#}
+{% macro default__format_number(value) -%}
+    case
+        when {{ value }} is null then '—'
+        else cast(trim_scale(round(cast({{ value }} as numeric), 6)) as varchar)
+    end
+{%- endmacro %}
+
+{% macro duckdb__format_number(value) -%}
     case
         when {{ value }} is null then '—'
         else regexp_replace(
@@ -188,7 +213,7 @@
             string_agg(
                 case when candidates.part_value is null then candidates.part_subject end, '、'
             ) as parts_missing,
-            string_agg(distinct candidates.part_section, '; ') as part_sections
+            {{ string_agg_distinct_sorted('candidates.part_section', "'; '") }} as part_sections
         from (
             select
                 statement.disclosure_id,
@@ -264,7 +289,7 @@
 {#- The value of the last statement of `metric` about the same subject, before this one in its section. -#}
 {% macro stated_just_before(statement, metric, value_column) -%}
     (
-        select arg_max(earlier.{{ value_column }}, earlier.figure_id)
+        select {{ value_at_max('earlier.' ~ value_column, 'earlier.figure_id') }}
         from narrative as earlier
         where
             earlier.disclosure_id = {{ statement }}.disclosure_id

@@ -25,13 +25,13 @@ grand_totals as (
     {{ narrative_identity_rows(
         'BAL-01',
         ['income_grand_total', 'income_expenditure_grand_total'],
-        "['current_year_income_total', 'non_fiscal_balance_used', 'carry_forward_begin']"
+        "array['current_year_income_total', 'non_fiscal_balance_used', 'carry_forward_begin']"
     ) }}
     union all
     {{ narrative_identity_rows(
         'BAL-02',
         ['expenditure_grand_total', 'income_expenditure_grand_total'],
-        "['current_year_expenditure_total', 'balance_distribution', 'carry_forward_end']"
+        "array['current_year_expenditure_total', 'balance_distribution', 'carry_forward_end']"
     ) }}
 ),
 
@@ -77,7 +77,7 @@ fund_cells as (
         {%- for measure in ['carry_forward_begin', 'income_total', 'actual_total', 'carry_forward_end'] %}
             max(case when measure = '{{ measure }}' then amount_wan_yuan end) as {{ measure }},
         {%- endfor %}
-        string_agg(distinct source_section, '; ') as source_sections
+        {{ string_agg_distinct_sorted("source_section", "'; '") }} as source_sections
     from lines
     group by disclosure_id, table_code, fund_type, function_code
 ),
@@ -151,13 +151,12 @@ summary_balances as (
 ),
 
 final as (
-    select * from summary_balances
-    union all by name
-    select * from grand_totals
-    union all by name
-    select * from income_against_expenditure
-    union all by name
-    select * from fund_carry_over
+    {{ union_check_rows([
+        'summary_balances',
+        'grand_totals',
+        'income_against_expenditure',
+        'fund_carry_over',
+    ]) }}
 )
 
 select * from final

@@ -154,8 +154,8 @@ stated_project_amounts as (
     inner join projects
         on
             narrative.disclosure_id = projects.disclosure_id
-            and regexp_extract(narrative.subject_code, '^(.+)_(budget_full_year|executed)$', 1) = projects.project_id
-    where narrative.metric = 'amount' and regexp_matches(narrative.subject_code, '_(budget_full_year|executed)$')
+            and {{ regex_extract("narrative.subject_code", "'^(.+)_(budget_full_year|executed)$'", 1) }} = projects.project_id
+    where narrative.metric = 'amount' and {{ regex_contains("narrative.subject_code", "'_(budget_full_year|executed)$'") }}
 ),
 
 -- NAR-01 (summary tables) --------------------------------------------------------------------------
@@ -189,7 +189,7 @@ summary_expected as (
         summary_targets.side,
         sum(summary_lines.amount) as table_amount,
         count(*) as cells_summed,
-        string_agg(distinct summary_lines.source_sections, '; ') as table_sections
+        {{ string_agg_distinct_sorted("summary_lines.source_sections", "'; '") }} as table_sections
     from narrative
     inner join summary_targets on narrative.subject_code = summary_targets.subject_code
     inner join summary_lines
@@ -411,21 +411,16 @@ restatement_rows as (
 ),
 
 final as (
-    select * from stated_function_amounts
-    union all by name
-    select * from stated_three_public_amounts
-    union all by name
-    select * from stated_project_amounts
-    union all by name
-    select * from stated_summary_amounts
-    union all by name
-    select * from share_rows
-    union all by name
-    select * from change_rows
-    union all by name
-    select * from completion_rows
-    union all by name
-    select * from restatement_rows
+    {{ union_check_rows([
+        'stated_function_amounts',
+        'stated_three_public_amounts',
+        'stated_project_amounts',
+        'stated_summary_amounts',
+        'share_rows',
+        'change_rows',
+        'completion_rows',
+        'restatement_rows',
+    ]) }}
 )
 
 select * from final

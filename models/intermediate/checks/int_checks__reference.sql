@@ -58,9 +58,9 @@ parent_name_lists as (
 parent_name_levels as (
     select
         *,
-        unnest(generate_series(1, expected_name_count)) as ancestor_level
+        unnest({{ integer_series(1, 'expected_name_count') }}) as ancestor_level
     from parent_name_lists
-    where len(name_list) = expected_name_count
+    where {{ list_length("name_list") }} = expected_name_count
 ),
 
 parent_names as (
@@ -308,7 +308,7 @@ printed_names as (
         and codes_in_disclosures.is_well_formed
         and nullif(codes_in_disclosures.printed_name, '') is not null
         -- a "name" that is only the code again (or any bare number) is no name at all
-        and not regexp_full_match(codes_in_disclosures.printed_name, '[0-9]+')
+        and not {{ regex_full_match("codes_in_disclosures.printed_name", "'[0-9]+'") }}
     group by
         codes_in_disclosures.disclosure_id,
         codes_in_disclosures.code_kind,
@@ -393,15 +393,7 @@ ref_05 as (
 ),
 
 final as (
-    select * from ref_01
-    union all by name
-    select * from ref_02
-    union all by name
-    select * from ref_03
-    union all by name
-    select * from ref_04
-    union all by name
-    select * from ref_05
+    {{ union_check_rows(['ref_01', 'ref_02', 'ref_03', 'ref_04', 'ref_05']) }}
 )
 
 select * from final

@@ -21,9 +21,9 @@ final as (
         count(distinct signed_value) as distinct_value_count,
         case when count(distinct signed_value) = 1 then min(signed_value) end as stated_value,
         case when count(distinct signed_value) = 1 then max(value_decimals) end as stated_decimals,
-        string_agg(distinct value_printed, ' / ' order by value_printed) as values_printed,
-        string_agg(figure_id, ', ' order by figure_id) as figure_ids,
-        string_agg(distinct section, '; ' order by section) as sections
+        {{ string_agg_distinct_sorted("value_printed", "' / '") }} as values_printed,
+        {{ string_agg_sorted("figure_id", "', '") }} as figure_ids,
+        {{ string_agg_distinct_sorted("section", "'; '") }} as sections
     from figures
     group by disclosure_id, subject_type, subject_code, metric, unit
 )
