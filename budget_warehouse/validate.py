@@ -272,7 +272,16 @@ def _validate_and_report(
 
 
 def main(argv: list[str] | None = None) -> int:
-    warehouse = Path(argv[0]) if argv else published_path()
+    """`python -m budget_warehouse.validate [--target duckdb|postgres] [WAREHOUSE_FILE]`."""
+    args = list(argv or [])
+    target = "duckdb"
+    if args[:1] == ["--target"] and len(args) >= 2:
+        target, args = args[1], args[2:]
+    if target == "postgres":
+        from budget_warehouse.pg_warehouse import published_prefix
+
+        return run_validation_postgres(published_prefix(), reports_path())
+    warehouse = Path(args[0]) if args else published_path()
     if not warehouse.exists():
         print(f"validate: no warehouse at {warehouse}: run `make nightly` first", file=sys.stderr)
         return 1
