@@ -33,7 +33,7 @@ validate: install
 
 ## The failing findings no steward has decided on yet.
 unacknowledged: install
-	$(BIN)/python -m budget_warehouse.review
+	$(BIN)/python -m budget_warehouse.review --target $(TARGET)
 
 ## Every test: dbt builds on real DuckDB files, golden figures, lint. Installs the Debian packages the
 ## browser tests need (Chromium, a CJK font) when they are missing, or says which to install.
