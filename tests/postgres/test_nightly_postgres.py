@@ -142,7 +142,7 @@ def _outcomes(validation_json: Path) -> dict[tuple[str, str, str, str], tuple[bo
 # (models/intermediate/checks/int_checks__reference.sql), whose order neither engine promises. They are
 # compared as the same parts in any order; every other field, numbers included, must be identical.
 LISTING_FIELDS = ("message_zh", "message_en", "source_sections")
-LIST_SEPARATORS = re.compile(r"、|, |; |：|: ")
+LIST_SEPARATORS = re.compile("、|, |; |\uff1a|: ")  # \uff1a: the full-width colon
 
 
 def _findings(findings_json: Path) -> list[dict[str, object]]:
