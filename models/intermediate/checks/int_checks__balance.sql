@@ -35,6 +35,18 @@ grand_totals as (
     ) }}
 ),
 
+-- the expenditure grand total each section states (a join, not a subquery per statement: PostgreSQL runs a
+-- correlated subquery row by row)
+expenditure_totals as (
+    select
+        disclosure_id,
+        section,
+        max(value_wan_yuan) as amount
+    from narrative
+    where subject_code = 'expenditure_grand_total' and metric = 'amount'
+    group by disclosure_id, section
+),
+
 income_against_expenditure as (
     select
         narrative.disclosure_id,
@@ -57,16 +69,7 @@ income_against_expenditure as (
         end as note_en,
         narrative.section as source_sections
     from narrative
-    -- a join, not a subquery per statement: PostgreSQL runs a correlated subquery row by row
-    left join (
-        select
-            disclosure_id,
-            section,
-            max(value_wan_yuan) as amount
-        from narrative
-        where subject_code = 'expenditure_grand_total' and metric = 'amount'
-        group by disclosure_id, section
-    ) as expenditure
+    left join expenditure_totals as expenditure
         on narrative.disclosure_id = expenditure.disclosure_id and narrative.section = expenditure.section
     where
         narrative.subject_code in ('income_grand_total', 'income_expenditure_grand_total')

@@ -238,23 +238,23 @@ stated_summary_amounts as (
 -- subject (a join, not a subquery per statement: PostgreSQL runs a correlated subquery once per row)
 stated_before as (
     select
-        statement.disclosure_id,
-        statement.figure_id,
+        later.disclosure_id,
+        later.figure_id,
         {{ value_at_max(
             "case when earlier.metric = 'amount' then earlier.value_wan_yuan end", "earlier.figure_id"
         ) }} as amount_before,
         {{ value_at_max(
             "case when earlier.metric = 'change_amount' then earlier.signed_value end", "earlier.figure_id"
         ) }} as change_amount_before
-    from narrative as statement
+    from narrative as later
     inner join narrative as earlier
         on
-            statement.disclosure_id = earlier.disclosure_id
-            and statement.section = earlier.section
-            and statement.subject_code = earlier.subject_code
-            and earlier.figure_id < statement.figure_id
-    where statement.metric in ('share_pct', 'change_pct')
-    group by statement.disclosure_id, statement.figure_id
+            later.disclosure_id = earlier.disclosure_id
+            and later.section = earlier.section
+            and later.subject_code = earlier.subject_code
+            and later.figure_id > earlier.figure_id
+    where later.metric in ('share_pct', 'change_pct')
+    group by later.disclosure_id, later.figure_id
 ),
 
 section_amounts as (
