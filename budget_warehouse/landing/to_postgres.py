@@ -1,4 +1,4 @@
-"""Copy the landed tables of a DuckDB landing file into a PostgreSQL schema, for `dbt build --target postgres`.
+"""Copy the landed tables of a DuckDB landing file into PostgreSQL, for `dbt build --target postgres`.
 
 The landing step (`land`) writes `landing.<kind>`, `landing.landed_files` and `landing.lines_not_loaded`
 into a DuckDB file. This module copies every table of that schema, with the same columns and types (text,
@@ -28,7 +28,8 @@ PG_TYPES = {"VARCHAR": "text", "BIGINT": "bigint", "INTEGER": "integer"}
 
 
 def pg_landing_schema(target_schema: str) -> str:
-    """The schema the dbt `landing` source reads on PostgreSQL for a target schema (BUDGET_WAREHOUSE_PG_SCHEMA)."""
+    """The schema the dbt `landing` source reads on PostgreSQL for a target schema (the prefix
+    BUDGET_WAREHOUSE_PG_SCHEMA names)."""
     return f"{target_schema}_{LANDING_SCHEMA}"
 
 
@@ -102,7 +103,7 @@ def copy_landing_to_postgres(duckdb_path: Path, pg_schema: str, conninfo: str = 
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m budget_warehouse.landing.to_postgres DUCKDB_FILE PG_SCHEMA` (the server from PG* variables)."""
+    """`python -m budget_warehouse.landing.to_postgres DUCKDB_FILE PG_SCHEMA` (the server: PG* variables)."""
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) != 2:
         print("usage: python -m budget_warehouse.landing.to_postgres DUCKDB_FILE PG_SCHEMA", file=sys.stderr)

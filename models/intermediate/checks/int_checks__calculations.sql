@@ -113,7 +113,10 @@ all_values as (
         '分' as printed_unit,
         -- the seed types scores as decimal(10, 2): the printed precision is what the value needs
         coalesce(
-            length({{ regex_extract("regexp_replace(cast(printed_value as varchar), '0+$', '')", "'\\.([0-9]+)$'", 1) }}), 0
+            length({{ regex_extract(
+                "regexp_replace(cast(printed_value as varchar), '0+$', '')", "'\\.([0-9]+)$'", 1
+            ) }}),
+            0
         ) as printed_decimals,
         'score' as value_kind,
         section

@@ -233,8 +233,8 @@ basic_totals_against_economic_totals as (
         cast(null as varchar) as severity_override,
         cast(null as varchar) as note_zh,
         cast(null as varchar) as note_en,
-        general_total.source_section || '; ' || {{ string_agg_distinct_sorted("economic_totals.source_section", "'; '") }}
-            as source_sections
+        general_total.source_section || '; '
+        || {{ string_agg_distinct_sorted("economic_totals.source_section", "'; '") }} as source_sections
     from table_totals as general_total
     inner join table_totals as economic_totals
         on

@@ -275,17 +275,23 @@ perf_04 as (
         project_id || '#' || indicator_no as subject,
         level_3 as subject_name,
         case
-            when comparison = 'date' then cast(
-                extract(year from actual_date) * 10000 + extract(month from actual_date) * 100 + extract(day from actual_date)
-                as decimal(38, 10)
-            )
+            when comparison = 'date'
+                then cast(
+                    extract(year from actual_date) * 10000
+                    + extract(month from actual_date) * 100
+                    + extract(day from actual_date)
+                    as decimal(38, 10)
+                )
             when comparison in ('numeric', 'bound', 'units_differ') then actual_number
         end as provided_value,
         case
-            when comparison = 'date' then cast(
-                extract(year from target_date) * 10000 + extract(month from target_date) * 100 + extract(day from target_date)
-                as decimal(38, 10)
-            )
+            when comparison = 'date'
+                then cast(
+                    extract(year from target_date) * 10000
+                    + extract(month from target_date) * 100
+                    + extract(day from target_date)
+                    as decimal(38, 10)
+                )
             when comparison in ('numeric', 'bound', 'units_differ') then target_number
         end as expected_value,
         cast(0 as decimal(38, 10)) as tolerance,

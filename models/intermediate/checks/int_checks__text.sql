@@ -180,7 +180,9 @@ year_lists as (
         texts.section,
         texts.text_printed,
         disclosures.fiscal_year,
-        {{ regex_extract_all("texts.text_printed", "'(?:与|比|较)?(?:19|20)[0-9]{2}年度?|(?:^|[^0-9])(?:19|20)[0-9]{2}$'") }} as year_texts
+        {{ regex_extract_all(
+            "texts.text_printed", "'(?:与|比|较)?(?:19|20)[0-9]{2}年度?|(?:^|[^0-9])(?:19|20)[0-9]{2}$'"
+        ) }} as year_texts
     from texts
     inner join disclosures on texts.disclosure_id = disclosures.disclosure_id
 ),
@@ -243,11 +245,20 @@ departments_named as (
         case
             when texts.text_kind = 'title' then texts.text_printed
             when texts.text_kind = 'heading' and {{ regex_contains("texts.text_printed", "'^第[一二三四五六七八九十]+部分'") }}
-                then {{ regex_extract("texts.text_printed", "'^第[一二三四五六七八九十]+部分(.+?)(((19|20)[0-9]{2})?年度)?(部门决算|概况|情况说明|单位决算)'", 1) }}
+                -- the first quantifier lazy too: PostgreSQL gives a pattern the greediness of its first one
+                then {{ regex_extract(
+                    "texts.text_printed",
+                    "'^第[一二三四五六七八九十]+?部分(.+?)(((19|20)[0-9]{2})?年度)?(部门决算|概况|情况说明|单位决算)'",
+                    1
+                ) }}
             when texts.text_kind = 'table_header'
                 then {{ regex_extract("texts.text_printed", "'^编制单位[:：](.+?)(单位[:：].*)?$'", 1) }}
             when texts.text_kind = 'sentence'
-                then {{ regex_extract("texts.text_printed", "'^(.{4,30}?(局|部|委员会|委|办公室|院|中心|厅|会|所|站|处|馆))(19|20)[0-9]{2}年度'", 1) }}
+                then {{ regex_extract(
+                    "texts.text_printed",
+                    "'^(.{4,30}?(局|部|委员会|委|办公室|院|中心|厅|会|所|站|处|馆))(19|20)[0-9]{2}年度'",
+                    1
+                ) }}
         end as name_printed
     from texts
     inner join disclosures on texts.disclosure_id = disclosures.disclosure_id
@@ -303,8 +314,16 @@ department_rows as (
 text_patterns as (
     select
         texts.*,
-        {{ regex_extract("texts.text_printed", "'(X{2,}|Ｘ{2,}|×{2,}|如持平作持平表述|(增加|增长|大于|高于|上升)（(减少|下降|小于|低于)）|（(增加|增长)/(减少|下降)）)'", 1) }} as template_text,
-        {{ regex_extract("texts.text_printed", "'((占[^，。；0-9]{0,12}|增长|下降|完成[^，。；0-9]{0,8}的)[0-9]+(\\.[0-9]+)?)([^0-9.%％万亿元个人辆台次户分项]|$)'", 1) }} as percent_without_sign
+        {{ regex_extract(
+            "texts.text_printed",
+            "'(X{2,}|Ｘ{2,}|×{2,}|如持平作持平表述|(增加|增长|大于|高于|上升)（(减少|下降|小于|低于)）|（(增加|增长)/(减少|下降)）)'",
+            1
+        ) }} as template_text,
+        {{ regex_extract(
+            "texts.text_printed",
+            "'((占[^，。；0-9]{0,12}|增长|下降|完成[^，。；0-9]{0,8}的)[0-9]+(\\.[0-9]+)?)([^0-9.%％万亿元个人辆台次户分项]|$)'",
+            1
+        ) }} as percent_without_sign
     from texts
 ),
 
@@ -357,7 +376,9 @@ cost_lists as (
         texts.text_id,
         texts.section,
         cost_groups.cost_group,
-        {{ regex_extract("texts.text_printed", "cost_groups.cost_group || '[0-9.,]*万元[，,]?(主要)?包括[:：]?([^；;。]+)'", 2) }} as list_text
+        {{ regex_extract(
+            "texts.text_printed", "cost_groups.cost_group || '[0-9.,]*万元[，,]?(主要)?包括[:：]?([^；;。]+)'", 2
+        ) }} as list_text
     from texts
     cross join cost_groups
     where texts.text_kind = 'sentence' and texts.text_printed like '%基本支出%'

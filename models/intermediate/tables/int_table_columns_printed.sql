@@ -54,7 +54,10 @@ final as (
         printed_tables.status = 'printed'
         and (
             printed_tables.columns_printed is null
-            or {{ list_has("string_to_array(replace(printed_tables.columns_printed, ' ', ''), '|')", "candidate_columns.column_code") }}
+            or {{ list_has(
+                "string_to_array(replace(printed_tables.columns_printed, ' ', ''), '|')",
+                "candidate_columns.column_code"
+            ) }}
         ) as is_printed
     from candidate_columns
     inner join printed_tables
