@@ -148,6 +148,7 @@ def drop_schemas(cursor: Any, schemas: Sequence[str]) -> None:
 
 # How long dropping an old schema waits for readers still inside it (a BI session idle in a transaction can
 # hold its tables for hours): past that, the schema is left for the next run to drop.
+# BUDGET_WAREHOUSE_PG_OLD_SCHEMA_WAIT overrides it (a PostgreSQL interval: 60s, 5min).
 OLD_SCHEMA_LOCK_TIMEOUT = "60s"
 
 
@@ -159,7 +160,8 @@ def drop_old_schemas(schemas: Sequence[str]) -> list[str]:
     try:
         connection.autocommit = True
         with connection.cursor() as cursor:
-            cursor.execute("select set_config('lock_timeout', %s, false)", (OLD_SCHEMA_LOCK_TIMEOUT,))
+            wait = os.environ.get("BUDGET_WAREHOUSE_PG_OLD_SCHEMA_WAIT") or OLD_SCHEMA_LOCK_TIMEOUT
+            cursor.execute("select set_config('lock_timeout', %s, false)", (wait,))
             for schema in schemas:
                 try:
                     drop_schemas(cursor, [schema])
