@@ -21,17 +21,19 @@ install: $(STAMP)
 
 ## The nightly job: build into a fresh file, publish it only when the build succeeds, then validate it
 ## and write the stewards' report (reports/latest/index.html). Non-zero when a critical expectation
-## fails on something no steward has acknowledged.
+## fails on something no steward has acknowledged. TARGET=postgres builds on the PostgreSQL server the
+## libpq variables name (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE) and publishes by renaming schemas.
+TARGET ?= duckdb
 nightly: install
-	$(BIN)/python -m budget_warehouse.nightly
+	$(BIN)/python -m budget_warehouse.nightly --target $(TARGET)
 
 ## Validation and report alone, against the published warehouse (opened read-only).
 validate: install
-	$(BIN)/python -m budget_warehouse.validate
+	$(BIN)/python -m budget_warehouse.validate --target $(TARGET)
 
 ## The failing findings no steward has decided on yet.
 unacknowledged: install
-	$(BIN)/python -m budget_warehouse.review
+	$(BIN)/python -m budget_warehouse.review --target $(TARGET)
 
 ## Every test: dbt builds on real DuckDB files, golden figures, lint. Installs the Debian packages the
 ## browser tests need (Chromium, a CJK font) when they are missing, or says which to install.

@@ -26,7 +26,11 @@ from budget_warehouse.gx_duckdb import (
     table_exists,
     unexpected_where,
 )
+from budget_warehouse.pg_warehouse import PostgresReader
 from budget_warehouse.warehouse_paths import EXPECTATIONS_DIR
+
+# DuckDB's own connection, or the PostgreSQL reader on the published schemas
+SuiteConnection = duckdb.DuckDBPyConnection | PostgresReader
 
 SEVERITIES = ("critical", "warning", "info")
 # How many failing rows an outcome names (GX's partial list): the report and the summary show a sample, and
@@ -161,16 +165,20 @@ def _batch_query(query: str, table: str) -> str:
 
 
 def _unexpected_rows(
-    connection: duckdb.DuckDBPyConnection, suite: Suite, kwargs: Mapping[str, Any]
+    connection: SuiteConnection, suite: Suite, kwargs: Mapping[str, Any]
 ) -> list[dict[str, Any]]:
     """The first failing rows of an unexpected-rows expectation (GX returns only their count)."""
+    if isinstance(connection, PostgresReader):
+        return connection.first_rows(
+            _batch_query(str(kwargs["unexpected_rows_query"]), suite.table), SHOWN_FAILING_ROWS
+        )
     relation = connection.sql(_batch_query(str(kwargs["unexpected_rows_query"]), suite.table))
     rows = relation.limit(SHOWN_FAILING_ROWS).fetchall()
     return [dict(zip(relation.columns, row, strict=True)) for row in rows]
 
 
 def failing_finding_ids(
-    connection: duckdb.DuckDBPyConnection, suite: Suite, expectation_type: str, kwargs: Mapping[str, Any]
+    connection: SuiteConnection, suite: Suite, expectation_type: str, kwargs: Mapping[str, Any]
 ) -> tuple[str, ...]:
     """Every finding id an expectation on findings counts as unexpected, by SQL: the gate needs them all,
     GX returns a bounded sample. Empty for kinds of expectation that are not about values of rows."""
@@ -185,7 +193,7 @@ def failing_finding_ids(
     return tuple(str(finding_id) for (finding_id,) in rows)
 
 
-def _outcome(suite: Suite, result: Any, connection: duckdb.DuckDBPyConnection) -> ExpectationOutcome:
+def _outcome(suite: Suite, result: Any, connection: SuiteConnection) -> ExpectationOutcome:
     config = result.expectation_config
     details = dict(result.result or {})
     meta = dict(config.meta or {})
@@ -253,9 +261,36 @@ def validate(
     context = _gx_context(data_docs_dir)
     datasource = add_warehouse_datasource(context, warehouse)
     try:
-        outcomes = _validate_suites(context, datasource, suites)
+        with datasource_connection(datasource) as connection:
+            outcomes = _validate_suites(context, datasource, suites, connection)
     finally:
         close_datasource(datasource)
+    return _finish(context, outcomes, data_docs_dir)
+
+
+def validate_postgres(
+    prefix: str, suites: list[Suite], data_docs_dir: Path | None = None
+) -> list[ExpectationOutcome]:
+    """Validate every suite inside PostgreSQL, against the published schemas of `prefix` (GX's PostgreSQL
+    datasource; the server named by the libpq variables)."""
+    from budget_warehouse import pg_warehouse
+    from budget_warehouse.gx_postgres import add_postgres_datasource, postgres_suite
+
+    context = _gx_context(data_docs_dir)
+    datasource = add_postgres_datasource(context)
+    try:
+        with pg_warehouse.open_reader(prefix) as connection:
+            outcomes = _validate_suites(
+                context, datasource, [postgres_suite(suite, prefix) for suite in suites], connection
+            )
+    finally:
+        close_datasource(datasource)
+    return _finish(context, outcomes, data_docs_dir)
+
+
+def _finish(
+    context: Any, outcomes: list[ExpectationOutcome], data_docs_dir: Path | None
+) -> list[ExpectationOutcome]:
     if data_docs_dir is not None:
         context.build_data_docs()
     severity_rank = {severity: rank for rank, severity in enumerate(SEVERITIES)}
@@ -264,32 +299,33 @@ def validate(
     )
 
 
-def _validate_suites(context: Any, datasource: Any, suites: list[Suite]) -> list[ExpectationOutcome]:
+def _validate_suites(
+    context: Any, datasource: Any, suites: list[Suite], connection: SuiteConnection
+) -> list[ExpectationOutcome]:
     import great_expectations as gx
 
     outcomes: list[ExpectationOutcome] = []
-    with datasource_connection(datasource) as connection:
-        for suite in suites:
-            if not table_exists(connection, suite.table):
-                # a mart the build did not make cannot be validated: that is a critical failure, not a crash
-                outcomes.append(_missing_table(suite, f"Table {suite.table} does not exist in the warehouse"))
-                continue
-            gx_suite = context.suites.add(
-                gx.ExpectationSuite(
-                    name=suite.name,
-                    expectations=[dict(expectation) for expectation in suite.definition["expectations"]],
-                    meta=dict(suite.definition["meta"]),
-                )
+    for suite in suites:
+        if not table_exists(connection, suite.table):
+            # a mart the build did not make cannot be validated: that is a critical failure, not a crash
+            outcomes.append(_missing_table(suite, f"Table {suite.table} does not exist in the warehouse"))
+            continue
+        gx_suite = context.suites.add(
+            gx.ExpectationSuite(
+                name=suite.name,
+                expectations=[dict(expectation) for expectation in suite.definition["expectations"]],
+                meta=dict(suite.definition["meta"]),
             )
-            if len(gx_suite.expectations) != suite.expectation_count:
-                raise ValueError(f"{suite.name}: GX could not build every expectation (see its log)")
-            definition = context.validation_definitions.add(
-                gx.ValidationDefinition(
-                    name=suite.name, data=add_mart_batch(datasource, suite.name, suite.table), suite=gx_suite
-                )
+        )
+        if len(gx_suite.expectations) != suite.expectation_count:
+            raise ValueError(f"{suite.name}: GX could not build every expectation (see its log)")
+        definition = context.validation_definitions.add(
+            gx.ValidationDefinition(
+                name=suite.name, data=add_mart_batch(datasource, suite.name, suite.table), suite=gx_suite
             )
-            result = definition.run(result_format=_result_format(suite))
-            outcomes.extend(
-                _outcome(suite, expectation_result, connection) for expectation_result in result.results
-            )
+        )
+        result = definition.run(result_format=_result_format(suite))
+        outcomes.extend(
+            _outcome(suite, expectation_result, connection) for expectation_result in result.results
+        )
     return outcomes

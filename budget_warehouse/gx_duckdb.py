@@ -25,6 +25,8 @@ from typing import Any, cast
 
 import duckdb
 
+from budget_warehouse.queryable import Queryable
+
 # Tables come from our own suite files; still, only a plain schema.table name is ever put into SQL.
 _TABLE_NAME = re.compile(r"[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*")
 _COLUMN_NAME = re.compile(r"[a-z_][a-z0-9_]*")
@@ -60,7 +62,7 @@ def checked_table(table: str) -> str:
     return table
 
 
-def table_exists(connection: duckdb.DuckDBPyConnection, table: str) -> bool:
+def table_exists(connection: Queryable, table: str) -> bool:
     schema, name = checked_table(table).split(".")
     # fetchall, not fetchone: DuckDB refuses the next relation query on a connection with a result unfinished
     rows = connection.execute(

@@ -8,6 +8,9 @@ refuses a build that would lose disclosures or empty a mart (`--allow-shrink` ov
 Once published, the warehouse is validated read-only against the expectation suites and the stewards'
 report is written (budget_warehouse.validate).
 
+`--target postgres` runs the same job on the PostgreSQL server the libpq variables name, publishing by
+renaming schemas in one transaction (budget_warehouse.nightly_postgres).
+
 Exit status: 0; 1 when nothing was published (the landing or the build failed, or the guard refused);
 2 when a critical expectation fails on something no steward has acknowledged (the build is published all
 the same); 3 when the build was published but the report could not be written; 4 when another nightly
@@ -80,6 +83,12 @@ def parse_arguments(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
         default=DEFAULT_MAX_SHRINK,
         help="the largest fraction of a mart's rows a build may lose without --allow-shrink (default 0.5)",
     )
+    parser.add_argument(
+        "--target",
+        choices=("duckdb", "postgres"),
+        default="duckdb",
+        help="duckdb: the warehouse file (default); postgres: the server the libpq variables name",
+    )
     options, dbt_args = parser.parse_known_args(argv)
     # `--vars '{raw_files_dir: DIR}'` names a raw folder too (dbt itself no longer reads it).
     if "--vars" in dbt_args:
@@ -136,11 +145,8 @@ def guard_refusal(published: Path, building: Path, max_shrink: float) -> list[st
     return shrink_reasons(before, snapshot(building), max_shrink)
 
 
-def build_and_publish(
-    options: argparse.Namespace, dbt_args: list[str], published: Path, timer: PhaseTimer
-) -> int:
-    building = build_path(published)
-    _remove(building)
+def raw_folders(options: argparse.Namespace, timer: PhaseTimer) -> list[Path]:
+    """The raw folders to land: the sample or --raw-dir folders, and the inbox's PDFs imported first."""
     raw_dirs = list(options.raw_dir) or ([] if options.without_sample else [SAMPLE_DIR])
     inbox = inbox_path()
     if inbox.is_dir():
@@ -151,7 +157,15 @@ def build_and_publish(
             print(f"import: not loaded: {failure.reason}", file=sys.stderr)
         if any(imported.glob("*.csv")):
             raw_dirs.append(imported)
+    return raw_dirs
 
+
+def build_and_publish(
+    options: argparse.Namespace, dbt_args: list[str], published: Path, timer: PhaseTimer
+) -> int:
+    building = build_path(published)
+    _remove(building)
+    raw_dirs = raw_folders(options, timer)
     try:
         with timer.phase("landing"):
             landed = land(raw_dirs, building)
@@ -198,6 +212,10 @@ def _kept(published: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     options, dbt_args = parse_arguments(list(sys.argv[1:] if argv is None else argv))
+    if options.target == "postgres":
+        from budget_warehouse.nightly_postgres import main_postgres
+
+        return main_postgres(options, dbt_args)
     published = published_path()
     published.parent.mkdir(parents=True, exist_ok=True)
     reports_root = reports_path()

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import duckdb
 
+from budget_warehouse.queryable import Queryable
+
 MARTS_SCHEMA = "marts"
 # Lists of problems: fewer rows there is good news, never a loss.
 SHRINK_EXEMPT = frozenset(("fct_rejected_rows", "fct_stale_acknowledgements"))
@@ -29,22 +31,27 @@ class Snapshot:
 def snapshot(database: Path) -> Snapshot:
     """Disclosure ids and row counts per mart, read with the file opened read-only."""
     with duckdb.connect(str(database), read_only=True) as connection:
-        tables = [
-            row[0]
-            for row in connection.execute(
-                "select table_name from information_schema.tables "
-                "where table_schema = ? and table_type = 'BASE TABLE' order by 1",
-                [MARTS_SCHEMA],
-            ).fetchall()
-        ]
-        mart_rows = {}
-        for table in tables:
-            counted = connection.execute(f'select count(*) from {MARTS_SCHEMA}."{table}"').fetchone()
-            mart_rows[table] = counted[0] if counted else 0
-        disclosures: frozenset[str] = frozenset()
-        if "dim_disclosure" in tables:
-            query = f"select disclosure_id from {MARTS_SCHEMA}.dim_disclosure"
-            disclosures = frozenset(row[0] for row in connection.execute(query).fetchall())
+        return snapshot_of(connection, MARTS_SCHEMA)
+
+
+def snapshot_of(connection: Queryable, marts_schema: str) -> Snapshot:
+    """Disclosure ids and row counts per mart of marts_schema, on any engine the connection speaks to."""
+    tables = [
+        row[0]
+        for row in connection.execute(
+            "select table_name from information_schema.tables "
+            "where table_schema = ? and table_type = 'BASE TABLE' order by 1",
+            [marts_schema],
+        ).fetchall()
+    ]
+    mart_rows = {}
+    for table in tables:
+        counted = connection.execute(f'select count(*) from "{marts_schema}"."{table}"').fetchall()
+        mart_rows[table] = int(counted[0][0]) if counted else 0
+    disclosures: frozenset[str] = frozenset()
+    if "dim_disclosure" in tables:
+        query = f'select disclosure_id from "{marts_schema}".dim_disclosure'
+        disclosures = frozenset(row[0] for row in connection.execute(query).fetchall())
     return Snapshot(disclosures=disclosures, mart_rows=mart_rows)
 
 

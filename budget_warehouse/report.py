@@ -20,11 +20,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import jinja2
 
 from budget_warehouse.evidence import EvidenceImage
 from budget_warehouse.expectations import ExpectationOutcome
+from budget_warehouse.queryable import Queryable
 from budget_warehouse.review import Blocker, Finding, RunComparison, StaleDecision
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -183,7 +183,7 @@ def _bar_length(value: Decimal, scale: Decimal) -> Decimal:
     return (value / scale * BAR_AREA).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def read_disclosure_summaries(connection: duckdb.DuckDBPyConnection) -> list[DisclosureSummary]:
+def read_disclosure_summaries(connection: Queryable) -> list[DisclosureSummary]:
     rows = connection.execute(
         """
         select
@@ -198,14 +198,19 @@ def read_disclosure_summaries(connection: duckdb.DuckDBPyConnection) -> list[Dis
             count(reviewed.finding_id) filter (where reviewed.review_status = 'open')
         from marts.fct_disclosure_quality as quality
         left join marts.fct_findings_reviewed as reviewed on quality.disclosure_id = reviewed.disclosure_id
-        group by all
+        -- every column named, not `group by all`: the same query runs on PostgreSQL
+        group by
+            quality.disclosure_id, quality.department_name, quality.fiscal_year, quality.checks_total,
+            quality.checks_run, quality.pass_count, quality.rounding_count, quality.fail_count,
+            quality.fail_error_count, quality.fail_warning_count, quality.fail_info_count,
+            quality.checks_not_run
         order by quality.disclosure_id
         """
     ).fetchall()
     return [DisclosureSummary(*row) for row in rows]
 
 
-def read_expenditure_charts(connection: duckdb.DuckDBPyConnection) -> list[Chart]:
+def read_expenditure_charts(connection: Queryable) -> list[Chart]:
     """Per disclosure, actual expenditure by 类 with each 类's share, from the fullest fund it states."""
     rows = connection.execute(
         """
@@ -259,7 +264,7 @@ def read_expenditure_charts(connection: duckdb.DuckDBPyConnection) -> list[Chart
     return charts
 
 
-def read_execution_charts(connection: duckdb.DuckDBPyConnection) -> list[Chart]:
+def read_execution_charts(connection: Queryable) -> list[Chart]:
     """Per disclosure, each project's execution rate (executed / budget), the 100% budget line marked."""
     rows = connection.execute(
         """
@@ -306,7 +311,7 @@ def read_execution_charts(connection: duckdb.DuckDBPyConnection) -> list[Chart]:
     return charts
 
 
-def read_rejected_rows(connection: duckdb.DuckDBPyConnection) -> list[RejectedRow]:
+def read_rejected_rows(connection: Queryable) -> list[RejectedRow]:
     """Every record that was not loaded, and every raw file broken as a whole (header, encoding, 0 bytes)."""
     rows = connection.execute(
         "select raw_file_name, source_file, source_line, disclosure_id, rejected_at, rejection_reason, "

@@ -16,10 +16,9 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
-
 from budget_warehouse.expectations import ExpectationOutcome
 from budget_warehouse.gx_duckdb import open_read_only
+from budget_warehouse.queryable import Queryable
 from budget_warehouse.warehouse_paths import published_path
 
 DECISIONS = ("accepted", "false_positive", "referred_back")
@@ -109,7 +108,7 @@ class Blocker:
 _FINDING_COLUMNS = ", ".join(field.name for field in fields(Finding))
 
 
-def read_findings(connection: duckdb.DuckDBPyConnection, where: str = "status = 'fail'") -> list[Finding]:
+def read_findings(connection: Queryable, where: str = "status = 'fail'") -> list[Finding]:
     """Findings with their decisions, most severe first."""
     rows = connection.execute(
         f"select {_FINDING_COLUMNS} from marts.fct_findings_reviewed where {where} "
@@ -118,7 +117,7 @@ def read_findings(connection: duckdb.DuckDBPyConnection, where: str = "status = 
     return [Finding(*row) for row in rows]
 
 
-def read_stale_decisions(connection: duckdb.DuckDBPyConnection) -> list[StaleDecision]:
+def read_stale_decisions(connection: Queryable) -> list[StaleDecision]:
     rows = connection.execute(
         "select finding_id, decision, decided_by, decided_on, decision_note "
         "from marts.fct_stale_acknowledgements order by finding_id"
@@ -161,24 +160,44 @@ def describe_finding(finding: Finding) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """List the failing findings of the published warehouse that no steward has decided on."""
-    warehouse = Path(argv[0]) if argv else published_path()
+    """List the failing findings of the published warehouse that no steward has decided on
+    (`[--target duckdb|postgres] [WAREHOUSE_FILE]`)."""
+    args = list(argv or [])
+    target = "duckdb"
+    if args[:1] == ["--target"] and len(args) >= 2:
+        target, args = args[1], args[2:]
+    if target == "postgres":
+        from budget_warehouse import pg_warehouse
+
+        prefix = pg_warehouse.published_prefix()
+        where = f"{pg_warehouse.database_label()}, schemas {prefix}_*"
+        how = (
+            f"Record each in {prefix}_stewardship.decisions as a member of the steward role "
+            f"(finding_id, decision: {' / '.join(DECISIONS)}, note); the next nightly takes them in."
+        )
+        with pg_warehouse.open_reader(prefix) as reader:
+            return _list_open(reader, where, how)
+    warehouse = Path(args[0]) if args else published_path()
     if not warehouse.exists():
         print(f"no warehouse at {warehouse}: run `make nightly` first", file=sys.stderr)
         return 1
+    how = (
+        f"Record each in seeds/steward_acknowledgements.csv as finding_id,decision ({' / '.join(DECISIONS)}),"
+        "decided_by,decided_on,note and run `make nightly`."
+    )
     with open_read_only(warehouse) as connection:
-        open_findings = read_findings(connection, where="review_status = 'open'")
-        stale = read_stale_decisions(connection)
+        return _list_open(connection, str(warehouse), how)
+
+
+def _list_open(connection: Queryable, where: str, how: str) -> int:
+    open_findings = read_findings(connection, where="review_status = 'open'")
+    stale = read_stale_decisions(connection)
     for finding in open_findings:
         print(describe_finding(finding))
     if open_findings:
-        print(
-            f"{len(open_findings)} failing findings without a decision in {warehouse}. Record each in "
-            f"seeds/steward_acknowledgements.csv as finding_id,decision ({' / '.join(DECISIONS)}),"
-            "decided_by,decided_on,note and run `make nightly`."
-        )
+        print(f"{len(open_findings)} failing findings without a decision in {where}. {how}")
     else:
-        print(f"every failing finding in {warehouse} has a decision")
+        print(f"every failing finding in {where} has a decision")
     for decision in stale:
         print(
             f"stale decision: {decision.finding_id} ({decision.decision}) names no current finding: remove it"

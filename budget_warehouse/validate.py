@@ -17,6 +17,8 @@ import re
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +28,7 @@ from dbt.cli.main import dbtRunner
 from budget_warehouse.evidence import render_evidence
 from budget_warehouse.expectations import ExpectationOutcome, load_suites, validate
 from budget_warehouse.gx_duckdb import open_read_only
+from budget_warehouse.queryable import Queryable
 from budget_warehouse.report import (
     ReportData,
     read_disclosure_summaries,
@@ -106,6 +109,16 @@ def runs_to_keep() -> int:
 def generate_dbt_docs(warehouse: Path, destination: Path) -> bool:
     """`dbt docs generate --static` against the warehouse opened read-only; the page goes to destination."""
     os.environ["BUDGET_WAREHOUSE_READ_ONLY_PATH"] = str(warehouse)
+    return _dbt_docs("published_read_only", destination)
+
+
+def generate_dbt_docs_postgres(prefix: str, destination: Path) -> bool:
+    """`dbt docs generate --static` against the published PostgreSQL schemas (catalog queries only)."""
+    os.environ["BUDGET_WAREHOUSE_PG_SCHEMA"] = prefix
+    return _dbt_docs("postgres", destination)
+
+
+def _dbt_docs(target_name: str, destination: Path) -> bool:
     with tempfile.TemporaryDirectory(prefix="dbt_docs_") as target:
         result = dbtRunner().invoke(
             [
@@ -118,7 +131,7 @@ def generate_dbt_docs(warehouse: Path, destination: Path) -> bool:
                 "--profiles-dir",
                 str(PROJECT_DIR),
                 "--target",
-                "published_read_only",
+                target_name,
                 "--target-path",
                 target,
             ]
@@ -178,13 +191,43 @@ def summary_lines(
 
 def run_validation(warehouse: Path, reports_root: Path) -> int:
     """Validate, report, summarise; GATE_FAILED when the gate fails, else 0."""
+    return _validate_and_report(
+        reports_root,
+        label=str(warehouse),
+        run_suites=lambda data_docs: validate(warehouse, load_suites(), data_docs_dir=data_docs),
+        open_reader=lambda: open_read_only(warehouse),
+        generate_docs=lambda destination: generate_dbt_docs(warehouse, destination),
+    )
+
+
+def run_validation_postgres(prefix: str, reports_root: Path) -> int:
+    """The same against the published PostgreSQL schemas `<prefix>_*` (the server of the libpq variables)."""
+    from budget_warehouse import pg_warehouse
+    from budget_warehouse.expectations import validate_postgres
+
+    return _validate_and_report(
+        reports_root,
+        label=f"{pg_warehouse.database_label()}, schemas {prefix}_*",
+        run_suites=lambda data_docs: validate_postgres(prefix, load_suites(), data_docs_dir=data_docs),
+        open_reader=lambda: pg_warehouse.open_reader(prefix),
+        generate_docs=lambda destination: generate_dbt_docs_postgres(prefix, destination),
+    )
+
+
+def _validate_and_report(
+    reports_root: Path,
+    label: str,
+    run_suites: Callable[[Path], list[ExpectationOutcome]],
+    open_reader: Callable[[], AbstractContextManager[Queryable]],
+    generate_docs: Callable[[Path], bool],
+) -> int:
     started = datetime.now(UTC)
     run_dir = new_run_dir(reports_root, started)
     previous = read_finding_ids(reports_root / LATEST / "findings.json")
     previous_rejections = read_rejection_keys(reports_root / LATEST / "rejected_rows.json") or frozenset()
 
-    outcomes = validate(warehouse, load_suites(), data_docs_dir=run_dir / "gx_data_docs")
-    with open_read_only(warehouse) as connection:
+    outcomes = run_suites(run_dir / "gx_data_docs")
+    with open_reader() as connection:
         findings = read_findings(connection)
         comparison = compare_runs(findings, previous)
         blockers = blocking_failures(outcomes, comparison.acknowledged)
@@ -194,7 +237,7 @@ def run_validation(warehouse: Path, reports_root: Path) -> int:
         evidence = render_evidence(findings, inbox_path(), run_dir)
         data = ReportData(
             generated_at=started.isoformat(timespec="seconds"),
-            warehouse=str(warehouse),
+            warehouse=label,
             disclosures=read_disclosure_summaries(connection),
             findings=findings,
             resolved_decisions=read_findings(connection, where="review_status = 'resolved'"),
@@ -214,7 +257,7 @@ def run_validation(warehouse: Path, reports_root: Path) -> int:
         json.dumps([asdict(outcome) for outcome in outcomes], ensure_ascii=False, indent=2) + "\n",
         encoding="utf-8",
     )
-    if not generate_dbt_docs(warehouse, run_dir / "dbt_docs"):
+    if not generate_docs(run_dir / "dbt_docs"):
         print("validate: dbt docs generate failed; the report has no dbt docs this run", file=sys.stderr)
     latest = publish_latest(run_dir, reports_root)
     pruned = prune_runs(reports_root, runs_to_keep())
@@ -229,7 +272,27 @@ def run_validation(warehouse: Path, reports_root: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    warehouse = Path(argv[0]) if argv else published_path()
+    """`python -m budget_warehouse.validate [--target duckdb|postgres] [WAREHOUSE_FILE]`."""
+    args = list(argv or [])
+    target = "duckdb"
+    if args[:1] == ["--target"] and len(args) >= 2:
+        target, args = args[1], args[2:]
+    if target == "postgres":
+        from budget_warehouse import pg_warehouse
+
+        prefix = pg_warehouse.published_prefix()
+        marts = pg_warehouse.schema_name(prefix, pg_warehouse.MARTS_LAYER)
+        with pg_warehouse.open_reader(prefix) as reader:
+            published = reader.execute("select 1 from pg_namespace where nspname = ?", [marts]).fetchone()
+        if not published:
+            print(
+                f"validate: no {marts} on {pg_warehouse.database_label()}: "
+                "run `make nightly TARGET=postgres` first",
+                file=sys.stderr,
+            )
+            return 1
+        return run_validation_postgres(prefix, reports_path())
+    warehouse = Path(args[0]) if args else published_path()
     if not warehouse.exists():
         print(f"validate: no warehouse at {warehouse}: run `make nightly` first", file=sys.stderr)
         return 1

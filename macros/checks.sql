@@ -26,6 +26,29 @@
     ]) }}
 {%- endmacro %}
 
+{#- The result columns of every check model, in the order fct_identity_checks reads them. -#}
+{% macro check_result_columns() -%}
+    {{ return([
+        'disclosure_id', 'rule_id', 'subject', 'subject_name', 'provided_value', 'expected_value', 'tolerance',
+        'unit', 'status', 'severity_override', 'note_zh', 'note_en', 'source_sections',
+    ]) }}
+{%- endmacro %}
+
+{#- The rows of the check CTEs, one after the other (union all by name: macros/cross_engine/relations.sql). -#}
+{#- Named columns (engines without `union all by name`) are typed: values keep decimal(38, 10) on every engine. -#}
+{% macro union_check_rows(ctes) -%}
+    {%- set typed = {
+        'provided_value': 'cast(provided_value as decimal(38, 10)) as provided_value',
+        'expected_value': 'cast(expected_value as decimal(38, 10)) as expected_value',
+        'tolerance': 'cast(tolerance as decimal(38, 10)) as tolerance',
+    } -%}
+    {%- set columns = [] -%}
+    {%- for column in check_result_columns() -%}
+        {%- do columns.append(typed.get(column, column)) -%}
+    {%- endfor -%}
+    {{ union_all_by_name(ctes, columns) }}
+{%- endmacro %}
+
 {#- Each published cell is rounded on its own: a sum of n cells may miss its total by 0.005 x n. -#}
 {% macro rounding_envelope(cell_count) -%}
     cast(0.005 * ({{ cell_count }}) as decimal(38, 10))
@@ -139,6 +162,18 @@
 
 {#- A number as a steward reads it: no trailing zeros, at most 6 decimals. -#}
 {% macro format_number(value) -%}
+    {{ return(adapter.dispatch('format_number', 'budget_warehouse')(value)) }}
+{%- endmacro %}
+
+{#- PostgreSQL 13+: trim_scale drops the trailing zeros of a numeric. -#}
+{% macro default__format_number(value) -%}
+    case
+        when {{ value }} is null then '—'
+        else cast(trim_scale(round(cast({{ value }} as numeric), 6)) as varchar)
+    end
+{%- endmacro %}
+
+{% macro duckdb__format_number(value) -%}
     {#- plain arithmetic and trimming, no regular expression: it runs for every check row (9.6 M at 10,000
         disclosures), where two regex replacements cost more than the rest of the mart -#}
     case
@@ -187,45 +222,62 @@
             count(candidates.part_value) as parts_found,
             string_agg(
                 case when candidates.part_value is null then candidates.part_subject end, '、'
+                order by candidates.part_position
             ) as parts_missing,
-            string_agg(distinct candidates.part_section, '; ') as part_sections
+            {{ string_agg_distinct_sorted('candidates.part_section', "'; '") }} as part_sections
         from (
             select
                 statement.disclosure_id,
                 statement.figure_id,
                 part_list.part_subject,
-                coalesce(
-                    (
-                        select max(same_section.value_wan_yuan)
-                        from narrative as same_section
-                        where
-                            same_section.disclosure_id = statement.disclosure_id
-                            and same_section.section = statement.section
-                            and same_section.subject_code = part_list.part_subject
-                            and same_section.metric = 'amount'
-                    ),
-                    (
-                        select max(agreed.stated_value)
-                        from agreed
-                        where
-                            agreed.disclosure_id = statement.disclosure_id
-                            and agreed.subject_code = part_list.part_subject
-                            and agreed.metric = 'amount'
-                            and agreed.unit = '万元'
-                    )
-                ) as part_value,
-                (
-                    select max(same_section.section)
-                    from narrative as same_section
-                    where
-                        same_section.disclosure_id = statement.disclosure_id
-                        and same_section.subject_code = part_list.part_subject
-                        and same_section.metric = 'amount'
-                ) as part_section
+                part_list.part_position,
+                coalesce(same_section.amount, agreed_amounts.amount) as part_value,
+                part_sections.section as part_section
             from narrative as statement
             cross join (
-                select unnest({{ part_subjects }}) as part_subject
+                select
+                    unnest({{ part_subjects }}) as part_subject,
+                    unnest({{ integer_series(1, list_length(part_subjects)) }}) as part_position
             ) as part_list
+            -- joins, not a subquery per statement and part: PostgreSQL runs a correlated subquery row by row
+            left join (
+                select
+                    disclosure_id,
+                    section,
+                    subject_code,
+                    max(value_wan_yuan) as amount
+                from narrative
+                where metric = 'amount'
+                group by disclosure_id, section, subject_code
+            ) as same_section
+                on
+                    statement.disclosure_id = same_section.disclosure_id
+                    and statement.section = same_section.section
+                    and part_list.part_subject = same_section.subject_code
+            left join (
+                select
+                    disclosure_id,
+                    subject_code,
+                    max(stated_value) as amount
+                from agreed
+                where metric = 'amount' and unit = '万元'
+                group by disclosure_id, subject_code
+            ) as agreed_amounts
+                on
+                    statement.disclosure_id = agreed_amounts.disclosure_id
+                    and part_list.part_subject = agreed_amounts.subject_code
+            left join (
+                select
+                    disclosure_id,
+                    subject_code,
+                    max(section) as section
+                from narrative
+                where metric = 'amount'
+                group by disclosure_id, subject_code
+            ) as part_sections
+                on
+                    statement.disclosure_id = part_sections.disclosure_id
+                    and part_list.part_subject = part_sections.subject_code
             where
                 statement.subject_code in ({{ "'" ~ total_subjects | join("', '") ~ "'" }})
                 and statement.metric = 'amount'
@@ -259,20 +311,6 @@
     {{ percent_severity(provided, expected, decimals) }} as severity_override,
     coalesce({{ percent_note_zh(provided, expected, decimals) }}, {{ reason_zh }}) as note_zh,
     coalesce({{ percent_note_en(provided, expected, decimals) }}, {{ reason_en }}) as note_en
-{%- endmacro %}
-
-{#- The value of the last statement of `metric` about the same subject, before this one in its section. -#}
-{% macro stated_just_before(statement, metric, value_column) -%}
-    (
-        select arg_max(earlier.{{ value_column }}, earlier.figure_id)
-        from narrative as earlier
-        where
-            earlier.disclosure_id = {{ statement }}.disclosure_id
-            and earlier.section = {{ statement }}.section
-            and earlier.subject_code = {{ statement }}.subject_code
-            and earlier.metric = '{{ metric }}'
-            and earlier.figure_id < {{ statement }}.figure_id
-    )
 {%- endmacro %}
 
 {#- The sum of columns, a blank (null) one read as 0: `coalesce(a, 0) + coalesce(b, 0) ...`. -#}

@@ -1,7 +1,7 @@
 {#- Helpers for the functional classification (功能分类): 类 = 3 digits, 款 = 5, 项 = 7; a parent is a prefix. -#}
 
 {% macro is_function_code(code) -%}
-    coalesce(regexp_full_match({{ code }}, '[0-9]{3}([0-9]{2}){0,2}'), false)
+    coalesce({{ regex_full_match(code, "'[0-9]{3}([0-9]{2}){0,2}'") }}, false)
 {%- endmacro %}
 
 {% macro function_level(code) -%}
@@ -13,5 +13,5 @@
 {%- endmacro %}
 
 {% macro is_economic_code(code) -%}
-    coalesce(regexp_full_match({{ code }}, '[0-9]{3}([0-9]{2})?'), false)
+    coalesce({{ regex_full_match(code, "'[0-9]{3}([0-9]{2})?'") }}, false)
 {%- endmacro %}

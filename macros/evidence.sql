@@ -3,7 +3,7 @@
     and the cell exactly as printed. Optional: a file without them leaves them empty.
 -#}
 {% macro evidence_columns(relation) -%}
-    try_cast(trim(cast({{ relation }}.page as varchar)) as integer) as page,
+    {{ text_to_integer('cast(' ~ relation ~ '.page as varchar)') }} as page,
     trim(cast({{ relation }}.page as varchar)) as page_text,
     nullif(trim(cast({{ relation }}.bbox as varchar)), '') as bbox,
     nullif(cast({{ relation }}.printed_text as varchar), '') as printed_text

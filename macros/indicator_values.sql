@@ -8,15 +8,15 @@
 -#}
 
 {% macro indicator_compact(text) -%}
-    regexp_replace(coalesce({{ text }}, ''), '\s+', '', 'g')
+    {{ regex_replace_all("coalesce(" ~ text ~ ", '')", "'\\s+'", "''") }}
 {%- endmacro %}
 
 {% macro indicator_number_count(text) -%}
-    len(regexp_extract_all({{ indicator_compact(text) }}, '[0-9]+(\.[0-9]+)?'))
+    {{ regex_count(indicator_compact(text), "'[0-9]+(\\.[0-9]+)?'") }}
 {%- endmacro %}
 
 {% macro indicator_is_date(text) -%}
-    regexp_full_match({{ indicator_compact(text) }}, '[0-9]{4}年[0-9]{1,2}月([0-9]{1,2}日)?(之前|以前|前)?')
+    {{ regex_full_match(indicator_compact(text), "'[0-9]{4}年[0-9]{1,2}月([0-9]{1,2}日)?(之前|以前|前)?'") }}
 {%- endmacro %}
 
 {% macro indicator_kind(text) -%}
@@ -32,22 +32,23 @@
 {% macro indicator_operator(text) -%}
     case
         when {{ indicator_number_count(text) }} = 0 then null
-        when {{ indicator_is_date(text) }} and regexp_matches({{ indicator_compact(text) }}, '(之前|以前|前)$') then '≤'
+        when {{ indicator_is_date(text) }} and {{ regex_contains(indicator_compact(text), "'(之前|以前|前)$'") }} then '≤'
         when {{ indicator_is_date(text) }} then '='
-        when regexp_matches({{ indicator_compact(text) }}, '^(≥|>=|不低于|不少于|达到|至少)') then '≥'
-        when regexp_matches({{ indicator_compact(text) }}, '^(≤|<=|不高于|不超过|不多于|控制在)') then '≤'
-        when regexp_matches({{ indicator_compact(text) }}, '^(>|大于|高于|超过)') then '>'
-        when regexp_matches({{ indicator_compact(text) }}, '^(<|小于|低于)') then '<'
-        when regexp_matches({{ indicator_compact(text) }}, '^(=|等于)') then '='
-        when regexp_matches({{ indicator_compact(text) }}, '[0-9%](以上|及以上)$') then '≥'
-        when regexp_matches({{ indicator_compact(text) }}, '[0-9%](以下|以内|及以下)$') then '≤'
+        when {{ regex_contains(indicator_compact(text), "'^(≥|>=|不低于|不少于|达到|至少)'") }} then '≥'
+        when {{ regex_contains(indicator_compact(text), "'^(≤|<=|不高于|不超过|不多于|控制在)'") }} then '≤'
+        when {{ regex_contains(indicator_compact(text), "'^(>|大于|高于|超过)'") }} then '>'
+        when {{ regex_contains(indicator_compact(text), "'^(<|小于|低于)'") }} then '<'
+        when {{ regex_contains(indicator_compact(text), "'^(=|等于)'") }} then '='
+        when {{ regex_contains(indicator_compact(text), "'[0-9%](以上|及以上)$'") }} then '≥'
+        when {{ regex_contains(indicator_compact(text), "'[0-9%](以下|以内|及以下)$'") }} then '≤'
     end
 {%- endmacro %}
 
 {% macro indicator_number(text) -%}
     case
         when {{ indicator_number_count(text) }} = 1 and not {{ indicator_is_date(text) }}
-            then try_cast(regexp_extract({{ indicator_compact(text) }}, '[0-9]+(\.[0-9]+)?', 0) as decimal(24, 6))
+            then {{ text_to_decimal(regex_extract(indicator_compact(text), "'[0-9]+(\\.[0-9]+)?'", 0), 24, 6) }}
+        else cast(null as decimal(24, 6))
     end
 {%- endmacro %}
 
@@ -55,11 +56,11 @@
 {% macro indicator_unit(text) -%}
     case
         when {{ indicator_number_count(text) }} = 1 and not {{ indicator_is_date(text) }}
-            then nullif(regexp_extract(
-                {{ indicator_compact(text) }},
-                '[0-9](%|％|万元|亿元|元|万人次|人次|万人|人|名|个城市|个|项|场次|场|次|科|期|批次|户|本|台|套|辆|天|课时|年)',
+            then nullif({{ regex_extract(
+                indicator_compact(text),
+                "'[0-9](%|％|万元|亿元|元|万人次|人次|万人|人|名|个城市|个|项|场次|场|次|科|期|批次|户|本|台|套|辆|天|课时|年)'",
                 1
-            ), '')
+            ) }}, '')
     end
 {%- endmacro %}
 
@@ -68,17 +69,17 @@
     case
         when {{ indicator_is_date(text) }} then
             case
-                when regexp_matches({{ indicator_compact(text) }}, '月[0-9]{1,2}日')
+                when {{ regex_contains(indicator_compact(text), "'月[0-9]{1,2}日'") }}
                     then make_date(
-                        cast(regexp_extract({{ indicator_compact(text) }}, '^([0-9]{4})年', 1) as integer),
-                        cast(regexp_extract({{ indicator_compact(text) }}, '年([0-9]{1,2})月', 1) as integer),
-                        cast(regexp_extract({{ indicator_compact(text) }}, '月([0-9]{1,2})日', 1) as integer)
+                        cast({{ regex_extract(indicator_compact(text), "'^([0-9]{4})年'", 1) }} as integer),
+                        cast({{ regex_extract(indicator_compact(text), "'年([0-9]{1,2})月'", 1) }} as integer),
+                        cast({{ regex_extract(indicator_compact(text), "'月([0-9]{1,2})日'", 1) }} as integer)
                     )
-                else last_day(make_date(
-                    cast(regexp_extract({{ indicator_compact(text) }}, '^([0-9]{4})年', 1) as integer),
-                    cast(regexp_extract({{ indicator_compact(text) }}, '年([0-9]{1,2})月', 1) as integer),
+                else cast(make_date(
+                    cast({{ regex_extract(indicator_compact(text), "'^([0-9]{4})年'", 1) }} as integer),
+                    cast({{ regex_extract(indicator_compact(text), "'年([0-9]{1,2})月'", 1) }} as integer),
                     1
-                ))
+                ) + interval '1 month' - interval '1 day' as date)
             end
     end
 {%- endmacro %}

@@ -16,19 +16,13 @@
 {#-
     An exact ratio as DECIMAL(38, 12), null (not inf or NaN) when the denominator is zero or missing.
     DuckDB divides decimals in DOUBLE, so both sides are scaled to whole numbers (inputs carry at most
-    6 decimals) and divided as integers; the 13th decimal onward is cut, far below any printed precision.
+    6 decimals) and divided as integers (exact_quotient_12, macros/cross_engine/ratios.sql); the 13th decimal
+    onward is cut, far below any printed precision.
 -#}
 {% macro safe_ratio(numerator, denominator) -%}
     case
-        when ({{ denominator }}) is not null and ({{ denominator }}) != 0 then
-            cast(
-                cast(
-                    (cast(({{ numerator }}) * 1000000 as hugeint) * cast(1000000000000 as hugeint))
-                    // cast(({{ denominator }}) * 1000000 as hugeint)
-                    as decimal(38, 0)
-                ) * cast(0.000000000001 as decimal(13, 12))
-                as decimal(38, 12)
-            )
+        when ({{ denominator }}) is not null and ({{ denominator }}) != 0
+            then {{ exact_quotient_12(numerator, denominator) }}
     end
 {%- endmacro %}
 
@@ -56,9 +50,9 @@
 {% macro decimal_text_problem(printed, integer_digits=12, scale=6) -%}
     case
         when {{ printed }} is null then null
-        when regexp_full_match({{ printed }}, '[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)[eE][+-]?[0-9]+')
+        when {{ regex_full_match(printed, "'[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)[eE][+-]?[0-9]+'") }}
             then 'is in scientific notation, which is not allowed: ' || {{ printed }}
-        when not regexp_full_match({{ printed }}, '[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)')
+        when not {{ regex_full_match(printed, "'[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)'") }}
             then 'is not a number: ' || {{ printed }}
         when length(split_part(ltrim(regexp_replace({{ printed }}, '^[+-]', ''), '0'), '.', 1)) > {{ integer_digits }}
             then 'is out of range (more than {{ integer_digits }} digits before the decimal point): ' || {{ printed }}
@@ -72,6 +66,8 @@
     case
         when ({{ decimal_text_problem(printed, integer_digits, scale) }}) is null
             then cast({{ printed }} as decimal({{ integer_digits + scale + 2 }}, {{ scale }}))
+        -- typed, so that PostgreSQL keeps the column's precision and scale (an untyped null drops them)
+        else cast(null as decimal({{ integer_digits + scale + 2 }}, {{ scale }}))
     end
 {%- endmacro %}
 

@@ -25,47 +25,55 @@ grand_totals as (
     {{ narrative_identity_rows(
         'BAL-01',
         ['income_grand_total', 'income_expenditure_grand_total'],
-        "['current_year_income_total', 'non_fiscal_balance_used', 'carry_forward_begin']"
+        "array['current_year_income_total', 'non_fiscal_balance_used', 'carry_forward_begin']"
     ) }}
     union all
     {{ narrative_identity_rows(
         'BAL-02',
         ['expenditure_grand_total', 'income_expenditure_grand_total'],
-        "['current_year_expenditure_total', 'balance_distribution', 'carry_forward_end']"
+        "array['current_year_expenditure_total', 'balance_distribution', 'carry_forward_end']"
     ) }}
+),
+
+-- the expenditure grand total each section states (a join, not a subquery per statement: PostgreSQL runs a
+-- correlated subquery row by row)
+expenditure_totals as (
+    select
+        disclosure_id,
+        section,
+        max(value_wan_yuan) as amount
+    from narrative
+    where subject_code = 'expenditure_grand_total' and metric = 'amount'
+    group by disclosure_id, section
 ),
 
 income_against_expenditure as (
     select
-        disclosure_id,
+        narrative.disclosure_id,
         'BAL-03' as rule_id,
-        subject_code || ':' || figure_id as subject,
-        subject_name || '（' || section || '）' as subject_name,
-        value_wan_yuan as provided_value,
+        narrative.subject_code || ':' || narrative.figure_id as subject,
+        narrative.subject_name || '（' || narrative.section || '）' as subject_name,
+        narrative.value_wan_yuan as provided_value,
         case
-            when subject_code = 'income_expenditure_grand_total' then value_wan_yuan
-            else (
-                select max(expenditure.value_wan_yuan)
-                from narrative as expenditure
-                where
-                    expenditure.disclosure_id = narrative.disclosure_id
-                    and expenditure.section = narrative.section
-                    and expenditure.subject_code = 'expenditure_grand_total'
-                    and expenditure.metric = 'amount'
-            )
+            when narrative.subject_code = 'income_expenditure_grand_total' then narrative.value_wan_yuan
+            else expenditure.amount
         end as expected_value,
         cast(0.01 as decimal(38, 10)) as tolerance,
         '万元' as unit,
         cast(null as varchar) as status,
         cast(null as varchar) as severity_override,
-        case when subject_code = 'income_expenditure_grand_total' then '收、支总计以同一数字列示' end as note_zh,
+        case when narrative.subject_code = 'income_expenditure_grand_total' then '收、支总计以同一数字列示' end as note_zh,
         case
-            when subject_code = 'income_expenditure_grand_total'
+            when narrative.subject_code = 'income_expenditure_grand_total'
                 then 'income and expenditure grand totals are stated as one figure'
         end as note_en,
-        section as source_sections
+        narrative.section as source_sections
     from narrative
-    where subject_code in ('income_grand_total', 'income_expenditure_grand_total') and metric = 'amount'
+    left join expenditure_totals as expenditure
+        on narrative.disclosure_id = expenditure.disclosure_id and narrative.section = expenditure.section
+    where
+        narrative.subject_code in ('income_grand_total', 'income_expenditure_grand_total')
+        and narrative.metric = 'amount'
 ),
 
 fund_cells as (
@@ -77,7 +85,7 @@ fund_cells as (
         {%- for measure in ['carry_forward_begin', 'income_total', 'actual_total', 'carry_forward_end'] %}
             max(case when measure = '{{ measure }}' then amount_wan_yuan end) as {{ measure }},
         {%- endfor %}
-        string_agg(distinct source_section, '; ') as source_sections
+        {{ string_agg_distinct_sorted("source_section", "'; '") }} as source_sections
     from lines
     group by disclosure_id, table_code, fund_type, function_code
 ),
@@ -151,13 +159,12 @@ summary_balances as (
 ),
 
 final as (
-    select * from summary_balances
-    union all by name
-    select * from grand_totals
-    union all by name
-    select * from income_against_expenditure
-    union all by name
-    select * from fund_carry_over
+    {{ union_check_rows([
+        'summary_balances',
+        'grand_totals',
+        'income_against_expenditure',
+        'fund_carry_over',
+    ]) }}
 )
 
 select * from final

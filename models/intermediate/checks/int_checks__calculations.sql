@@ -33,7 +33,7 @@ figure_values as (
         unit as printed_unit,
         value_decimals as printed_decimals,
         case
-            when unit in ('万元', '元', '亿元') or regexp_matches(unit, '^(万元|元|亿元)/') then 'money'
+            when unit in ('万元', '元', '亿元') or {{ regex_contains("unit", "'^(万元|元|亿元)/'") }} then 'money'
             when unit in ('%', '％') then 'percent'
             when metric = 'count' then 'count'
             else 'other'
@@ -48,7 +48,7 @@ indicator_values as (
         'indicator:' || project_id || ':' || indicator_no as value_ref,
         actual_number as printed_value,
         coalesce(actual_unit, target_unit) as printed_unit,
-        coalesce(length(regexp_extract(actual_text, '[0-9]+\.([0-9]+)', 1)), 0) as printed_decimals,
+        coalesce(length({{ regex_extract("actual_text", "'[0-9]+\\.([0-9]+)'", 1) }}), 0) as printed_decimals,
         source_section as section,
         actual_kind = 'numeric' as is_number
     from indicators
@@ -58,7 +58,7 @@ indicator_values as (
         'indicator_target:' || project_id || ':' || indicator_no as value_ref,
         target_number as printed_value,
         target_unit as printed_unit,
-        coalesce(length(regexp_extract(target_text, '[0-9]+\.([0-9]+)', 1)), 0) as printed_decimals,
+        coalesce(length({{ regex_extract("target_text", "'[0-9]+\\.([0-9]+)'", 1) }}), 0) as printed_decimals,
         source_section as section,
         target_kind = 'numeric' as is_number
     from indicators
@@ -113,7 +113,10 @@ all_values as (
         '分' as printed_unit,
         -- the seed types scores as decimal(10, 2): the printed precision is what the value needs
         coalesce(
-            length(regexp_extract(regexp_replace(cast(printed_value as varchar), '0+$', ''), '\.([0-9]+)$', 1)), 0
+            length({{ regex_extract(
+                "regexp_replace(cast(printed_value as varchar), '0+$', '')", "'\\.([0-9]+)$'", 1
+            ) }}),
+            0
         ) as printed_decimals,
         'score' as value_kind,
         section
@@ -126,15 +129,15 @@ valued as (
         *,
         case
             when value_kind != 'money' then cast(1 as decimal(38, 10))
-            when regexp_matches(printed_unit, '^万元') then cast(1 as decimal(38, 10))
-            when regexp_matches(printed_unit, '^亿元') then cast(10000 as decimal(38, 10))
-            when regexp_matches(printed_unit, '^元') then cast(0.0001 as decimal(38, 10))
+            when {{ regex_contains("printed_unit", "'^万元'") }} then cast(1 as decimal(38, 10))
+            when {{ regex_contains("printed_unit", "'^亿元'") }} then cast(10000 as decimal(38, 10))
+            when {{ regex_contains("printed_unit", "'^元'") }} then cast(0.0001 as decimal(38, 10))
         end as to_base_factor,
         case
             when value_kind != 'money' then cast(1 as decimal(38, 10))
-            when regexp_matches(printed_unit, '^万元') then cast(1 as decimal(38, 10))
-            when regexp_matches(printed_unit, '^亿元') then cast(0.0001 as decimal(38, 10))
-            when regexp_matches(printed_unit, '^元') then cast(10000 as decimal(38, 10))
+            when {{ regex_contains("printed_unit", "'^万元'") }} then cast(1 as decimal(38, 10))
+            when {{ regex_contains("printed_unit", "'^亿元'") }} then cast(0.0001 as decimal(38, 10))
+            when {{ regex_contains("printed_unit", "'^元'") }} then cast(10000 as decimal(38, 10))
         end as from_base_factor,
         case
             when value_kind = 'money' then regexp_replace(printed_unit, '^(万元|亿元|元)', '万元')
@@ -156,8 +159,8 @@ operand_refs as (
         calculation_id,
         operation_type,
         operand_count as operands_listed,
-        unnest(string_split(operand_figure_ids, '|')) as operand_ref,
-        unnest(generate_series(1, operand_count)) as operand_position
+        unnest(string_to_array(operand_figure_ids, '|')) as operand_ref,
+        unnest({{ integer_series(1, 'operand_count') }}) as operand_position
     from calculations
 ),
 
@@ -207,7 +210,7 @@ operands_pivoted as (
         min(base_unit) as operand_base_unit,
         sum(base_value) as operand_sum,
         sum(base_half_unit) as operand_half_units,
-        string_agg(distinct section, '; ' order by section) as operand_sections,
+        {{ string_agg_distinct_sorted("section", "'; '") }} as operand_sections,
         string_agg(
             {{ format_number('printed_value') }} || coalesce(printed_unit, '') || joiner, '' order by operand_position
         ) as operands_printed,
@@ -335,9 +338,9 @@ final as (
         rule_id,
         calculation_id as subject,
         description as subject_name,
-        result_printed as provided_value,
-        expected_printed as expected_value,
-        check_tolerance as tolerance,
+        cast(result_printed as decimal(38, 10)) as provided_value,
+        cast(expected_printed as decimal(38, 10)) as expected_value,
+        cast(check_tolerance as decimal(38, 10)) as tolerance,
         result_unit as unit,
         check_status as status,
         case

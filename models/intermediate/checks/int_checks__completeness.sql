@@ -60,7 +60,7 @@ tables_present as (
         disclosure_id,
         fund_type,
         count(*) as line_count,
-        string_agg(distinct source_section, '; ' order by source_section) as source_sections
+        {{ string_agg_distinct_sorted("source_section", "'; '") }} as source_sections
     from function_lines
     where fund_type in ('government_fund', 'state_capital')
     group by disclosure_id, fund_type
@@ -73,8 +73,8 @@ fund_statements as (
         count(*) as statement_count,
         count(*) filter (where figures.value_wan_yuan != 0) as nonzero_count,
         max(abs(figures.value_wan_yuan)) as largest_amount,
-        string_agg(figures.figure_id, ', ' order by figures.figure_id) as figure_ids,
-        string_agg(distinct figures.section, '; ' order by figures.section) as source_sections
+        {{ string_agg_sorted("figures.figure_id", "', '") }} as figure_ids,
+        {{ string_agg_distinct_sorted("figures.section", "'; '") }} as source_sections
     from figures
     inner join fund_tables on figures.subject_code = fund_tables.total_subject_code
     where figures.metric = 'amount' and figures.value_wan_yuan is not null
@@ -208,7 +208,7 @@ list_counts as (
         claim_id,
         count(distinct item_name) as item_count,
         string_agg(item_name, '、' order by item_order) as items_printed,
-        string_agg(distinct source_section, '; ' order by source_section) as source_sections
+        {{ string_agg_distinct_sorted("source_section", "'; '") }} as source_sections
     from listed_items
     group by disclosure_id, claim_id
 ),
@@ -262,11 +262,7 @@ cmp_02 as (
 ),
 
 final as (
-    select * from cmp_01
-    union all by name
-    select * from cmp_02
-    union all by name
-    select * from cmp_04
+    {{ union_check_rows(['cmp_01', 'cmp_02', 'cmp_04']) }}
 )
 
 select * from final

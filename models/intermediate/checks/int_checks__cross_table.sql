@@ -96,8 +96,8 @@ function_sides as (
             end
         ) as function_cells,
         bool_or(general_budget_basic.disclosure_id is null) as compared_with_line_total,
-        string_agg(distinct functions.function_code, ' + ' order by functions.function_code) as function_codes,
-        string_agg(distinct functions.source_sections, '; ') as function_sections
+        {{ string_agg_distinct_sorted("functions.function_code", "' + '") }} as function_codes,
+        {{ string_agg_distinct_sorted("functions.source_sections", "'; '") }} as function_sections
     from functions
     inner join function_codes_of_pairs as pair_map
         on functions.function_code = pair_map.function_code
@@ -111,8 +111,8 @@ economic_sides as (
         economic_items.disclosure_id,
         pair_map.pair_id,
         sum(economic_items.actual_amount) as economic_amount,
-        string_agg(distinct economic_items.economic_code, ' + ') as economic_codes,
-        string_agg(distinct economic_items.source_sections, '; ') as economic_sections
+        {{ string_agg_distinct_sorted("economic_items.economic_code", "' + '") }} as economic_codes,
+        {{ string_agg_distinct_sorted("economic_items.source_sections", "'; '") }} as economic_sections
     from economic_items
     inner join economic_codes_of_pairs as pair_map
         on economic_items.economic_code = pair_map.economic_code
@@ -187,7 +187,7 @@ basic_against_economic as (
         cast(null as varchar) as severity_override,
         cast(null as varchar) as note_zh,
         cast(null as varchar) as note_en,
-        string_agg(distinct functions.source_sections, '; ') as source_sections
+        {{ string_agg_distinct_sorted("functions.source_sections", "'; '") }} as source_sections
     from functions
     inner join economic_totals on functions.disclosure_id = economic_totals.disclosure_id
     where functions.fund_type = 'general_public_budget' and functions.function_level = '类'
@@ -233,8 +233,8 @@ basic_totals_against_economic_totals as (
         cast(null as varchar) as severity_override,
         cast(null as varchar) as note_zh,
         cast(null as varchar) as note_en,
-        general_total.source_section || '; ' || string_agg(distinct economic_totals.source_section, '; ')
-            as source_sections
+        general_total.source_section || '; '
+        || {{ string_agg_distinct_sorted("economic_totals.source_section", "'; '") }} as source_sections
     from table_totals as general_total
     inner join table_totals as economic_totals
         on
@@ -267,7 +267,7 @@ target_class_cells as (
         function_code,
         measure,
         case when count(distinct amount_wan_yuan) = 1 then min(amount_wan_yuan) end as amount,
-        string_agg(distinct source_section, '; ') as source_sections
+        {{ string_agg_distinct_sorted("source_section", "'; '") }} as source_sections
     from class_lines
     group by disclosure_id, table_code, function_code, measure
 ),
@@ -365,15 +365,13 @@ summary_against_tables as (
 ),
 
 final as (
-    select * from basic_totals_against_economic_totals
-    union all by name
-    select * from summary_against_tables
-    union all by name
-    select * from pair_rows
-    union all by name
-    select * from basic_against_economic
-    union all by name
-    select * from income_against_table
+    {{ union_check_rows([
+        'basic_totals_against_economic_totals',
+        'summary_against_tables',
+        'pair_rows',
+        'basic_against_economic',
+        'income_against_table',
+    ]) }}
 )
 
 select * from final

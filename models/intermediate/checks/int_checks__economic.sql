@@ -28,7 +28,7 @@ group_sums as (
         cost_group,
         sum(actual_amount) as items_sum,
         count(actual_amount) as item_count,
-        string_agg(distinct source_sections, '; ') as source_sections
+        {{ string_agg_distinct_sorted("source_sections", "'; '") }} as source_sections
     from economic_items
     -- a 类 row is the sum of its items: counted only where none of its items is printed
     where cost_group in ('人员经费', '公用经费') and counts_in_totals
@@ -67,7 +67,7 @@ stated_groups as (
 ),
 
 basic_expenditure as (
-    {{ narrative_identity_rows('ECO-03', ['basic_expenditure'], "['personnel_cost', 'public_cost']") }}
+    {{ narrative_identity_rows('ECO-03', ['basic_expenditure'], "array['personnel_cost', 'public_cost']") }}
 ),
 
 -- ECO-04 -------------------------------------------------------------------------------------------
@@ -94,7 +94,13 @@ class_rows as (
             and classes.economic_code = items.economic_class_code
             and items.economic_level = '款'
     where classes.economic_level = '类'
-    group by all
+    group by
+        classes.disclosure_id,
+        classes.economic_code,
+        classes.economic_name,
+        classes.economic_name_printed,
+        classes.actual_amount,
+        classes.source_sections
 ),
 
 -- ECO-05 -------------------------------------------------------------------------------------------
@@ -125,13 +131,7 @@ printed_group_totals as (
 ),
 
 final as (
-    select * from class_rows
-    union all by name
-    select * from printed_group_totals
-    union all by name
-    select * from stated_groups
-    union all by name
-    select * from basic_expenditure
+    {{ union_check_rows(['class_rows', 'printed_group_totals', 'stated_groups', 'basic_expenditure']) }}
 )
 
 select * from final

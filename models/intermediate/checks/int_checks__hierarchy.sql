@@ -65,7 +65,7 @@ class_totals as (
         measure,
         sum(amount) as class_sum,
         sum(greatest(leaf_count, 1)) as cell_count,
-        string_agg(distinct source_sections, '; ') as source_sections
+        {{ string_agg_distinct_sorted("source_sections", "'; '") }} as source_sections
     from amounts
     where function_level = '类' and measure = 'actual_total'
     group by disclosure_id, fund_type, measure
@@ -137,7 +137,7 @@ table_total_rows as (
             and table_totals.measure = class_sums.measure
 ),
 
-final as (
+summary_class_total_rows as (
     select
         *,
         cast(null as varchar) as status,
@@ -145,7 +145,9 @@ final as (
         cast(null as varchar) as note_zh,
         cast(null as varchar) as note_en
     from summary_class_totals
-    union all by name
+),
+
+table_total_result_rows as (
     select
         *,
         cast(null as varchar) as status,
@@ -153,7 +155,9 @@ final as (
         case when expected_value is null then '表中没有类级行' end as note_zh,
         case when expected_value is null then 'the table prints no 类 lines in this column' end as note_en
     from table_total_rows
-    union all by name
+),
+
+parent_rows as (
     select
         *,
         cast(null as varchar) as status,
@@ -161,7 +165,9 @@ final as (
         cast(null as varchar) as note_zh,
         cast(null as varchar) as note_en
     from parents_with_children
-    union all by name
+),
+
+stated_total_rows as (
     select
         *,
         cast(null as varchar) as status,
@@ -169,6 +175,10 @@ final as (
         cast(null as varchar) as note_zh,
         cast(null as varchar) as note_en
     from stated_totals
+),
+
+final as (
+    {{ union_check_rows(['summary_class_total_rows', 'table_total_result_rows', 'parent_rows', 'stated_total_rows']) }}
 )
 
 select * from final

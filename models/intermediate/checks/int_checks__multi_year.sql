@@ -69,7 +69,7 @@ carry_overs as (
         fund_type || ':' || function_code as carry_scope,
         measure as carry_measure,
         sum(amount_wan_yuan) as amount_wan_yuan,
-        string_agg(distinct source_section, '; ') as source_sections
+        {{ string_agg_distinct_sorted("source_section", "'; '") }} as source_sections
     from function_lines
     where measure in ('carry_forward_begin', 'carry_forward_end')
     group by disclosure_id, fund_type, function_code, measure
@@ -209,7 +209,7 @@ my_02_pairs as (
 ),
 
 multi_year_rules as (
-    select unnest(['MY-01', 'MY-02']) as rule_id
+    select unnest(array['MY-01', 'MY-02']) as rule_id
 ),
 
 checked as (
@@ -265,11 +265,7 @@ not_run as (
 ),
 
 final as (
-    select * from my_01_pairs
-    union all by name
-    select * from my_02_pairs
-    union all by name
-    select * from not_run
+    {{ union_check_rows(['my_01_pairs', 'my_02_pairs', 'not_run']) }}
 )
 
 select * from final

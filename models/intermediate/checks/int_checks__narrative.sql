@@ -154,8 +154,11 @@ stated_project_amounts as (
     inner join projects
         on
             narrative.disclosure_id = projects.disclosure_id
-            and regexp_extract(narrative.subject_code, '^(.+)_(budget_full_year|executed)$', 1) = projects.project_id
-    where narrative.metric = 'amount' and regexp_matches(narrative.subject_code, '_(budget_full_year|executed)$')
+            and projects.project_id
+            = {{ regex_extract("narrative.subject_code", "'^(.+)_(budget_full_year|executed)$'", 1) }}
+    where
+        narrative.metric = 'amount'
+        and {{ regex_contains("narrative.subject_code", "'_(budget_full_year|executed)$'") }}
 ),
 
 -- NAR-01 (summary tables) --------------------------------------------------------------------------
@@ -189,7 +192,7 @@ summary_expected as (
         summary_targets.side,
         sum(summary_lines.amount) as table_amount,
         count(*) as cells_summed,
-        string_agg(distinct summary_lines.source_sections, '; ') as table_sections
+        {{ string_agg_distinct_sorted("summary_lines.source_sections", "'; '") }} as table_sections
     from narrative
     inner join summary_targets on narrative.subject_code = summary_targets.subject_code
     inner join summary_lines
@@ -231,24 +234,56 @@ stated_summary_amounts as (
 ),
 
 -- NAR-02 -------------------------------------------------------------------------------------------
+-- for every share and change: the last amount and change amount stated before it in its section, about the same
+-- subject (a join, not a subquery per statement: PostgreSQL runs a correlated subquery once per row)
+stated_before as (
+    select
+        later.disclosure_id,
+        later.figure_id,
+        {{ value_at_max(
+            "case when earlier.metric = 'amount' then earlier.value_wan_yuan end", "earlier.figure_id"
+        ) }} as amount_before,
+        {{ value_at_max(
+            "case when earlier.metric = 'change_amount' then earlier.signed_value end", "earlier.figure_id"
+        ) }} as change_amount_before
+    from narrative as later
+    inner join narrative as earlier
+        on
+            later.disclosure_id = earlier.disclosure_id
+            and later.section = earlier.section
+            and later.subject_code = earlier.subject_code
+            and later.figure_id > earlier.figure_id
+    where later.metric in ('share_pct', 'change_pct')
+    group by later.disclosure_id, later.figure_id
+),
+
+section_amounts as (
+    select
+        disclosure_id,
+        section,
+        subject_code,
+        max(value_wan_yuan) as amount
+    from narrative
+    where metric = 'amount'
+    group by disclosure_id, section, subject_code
+),
+
 shares as (
     select
         share_statement.*,
         -- the amount this share belongs to: stated just before it, in the same section
-        {{ stated_just_before('share_statement', 'amount', 'value_wan_yuan') }} as numerator,
-        coalesce(
-            (
-                select max(denominator.value_wan_yuan)
-                from narrative as denominator
-                where
-                    denominator.disclosure_id = share_statement.disclosure_id
-                    and denominator.section = share_statement.section
-                    and denominator.subject_code = share_statement.denominator
-                    and denominator.metric = 'amount'
-            ),
-            disclosure_amounts.amount
-        ) as denominator_value
+        stated_before.amount_before as numerator,
+        coalesce(denominator.amount, disclosure_amounts.amount) as denominator_value
     from narrative as share_statement
+    left join stated_before
+        on
+            share_statement.disclosure_id = stated_before.disclosure_id
+            and share_statement.figure_id = stated_before.figure_id
+    left join section_amounts as denominator
+        on
+            share_statement.disclosure_id = denominator.disclosure_id
+            and share_statement.section = denominator.section
+            and share_statement.denominator = denominator.subject_code
     left join disclosure_amounts
         on
             share_statement.disclosure_id = disclosure_amounts.disclosure_id
@@ -276,12 +311,13 @@ share_rows as (
 changes as (
     select
         change_pct.*,
-        {{ stated_just_before('change_pct', 'change_amount', 'signed_value') }} as change_amount,
-        coalesce(
-            {{ stated_just_before('change_pct', 'amount', 'value_wan_yuan') }},
-            disclosure_amounts.amount
-        ) as current_amount
+        stated_before.change_amount_before as change_amount,
+        coalesce(stated_before.amount_before, disclosure_amounts.amount) as current_amount
     from narrative as change_pct
+    left join stated_before
+        on
+            change_pct.disclosure_id = stated_before.disclosure_id
+            and change_pct.figure_id = stated_before.figure_id
     left join disclosure_amounts
         on
             change_pct.disclosure_id = disclosure_amounts.disclosure_id
@@ -411,21 +447,16 @@ restatement_rows as (
 ),
 
 final as (
-    select * from stated_function_amounts
-    union all by name
-    select * from stated_three_public_amounts
-    union all by name
-    select * from stated_project_amounts
-    union all by name
-    select * from stated_summary_amounts
-    union all by name
-    select * from share_rows
-    union all by name
-    select * from change_rows
-    union all by name
-    select * from completion_rows
-    union all by name
-    select * from restatement_rows
+    {{ union_check_rows([
+        'stated_function_amounts',
+        'stated_three_public_amounts',
+        'stated_project_amounts',
+        'stated_summary_amounts',
+        'share_rows',
+        'change_rows',
+        'completion_rows',
+        'restatement_rows',
+    ]) }}
 )
 
 select * from final

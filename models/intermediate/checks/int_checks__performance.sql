@@ -275,11 +275,23 @@ perf_04 as (
         project_id || '#' || indicator_no as subject,
         level_3 as subject_name,
         case
-            when comparison = 'date' then cast(strftime(actual_date, '%Y%m%d') as decimal(38, 10))
+            when comparison = 'date'
+                then cast(
+                    extract(year from actual_date) * 10000
+                    + extract(month from actual_date) * 100
+                    + extract(day from actual_date)
+                    as decimal(38, 10)
+                )
             when comparison in ('numeric', 'bound', 'units_differ') then actual_number
         end as provided_value,
         case
-            when comparison = 'date' then cast(strftime(target_date, '%Y%m%d') as decimal(38, 10))
+            when comparison = 'date'
+                then cast(
+                    extract(year from target_date) * 10000
+                    + extract(month from target_date) * 100
+                    + extract(day from target_date)
+                    as decimal(38, 10)
+                )
             when comparison in ('numeric', 'bound', 'units_differ') then target_number
         end as expected_value,
         cast(0 as decimal(38, 10)) as tolerance,
@@ -404,7 +416,7 @@ completion_refs as (
     select
         disclosure_id,
         claim_id,
-        unnest(string_split(indicator_refs, '|')) as indicator_ref
+        unnest(string_to_array(indicator_refs, '|')) as indicator_ref
     from claims
     where claim_type = 'all_completed'
 ),
@@ -422,13 +434,13 @@ completion_actuals as (
             coalesce(indicators.level_3 || ' ' || indicators.actual_text, completion_refs.indicator_ref || ' (?)'),
             ' + ' order by completion_refs.indicator_ref
         ) as actuals_printed,
-        string_agg(distinct indicators.source_section, '; ') as indicator_sections
+        {{ string_agg_distinct_sorted("indicators.source_section", "'; '") }} as indicator_sections
     from completion_refs
     left join indicators
         on
             completion_refs.disclosure_id = indicators.disclosure_id
             and split_part(completion_refs.indicator_ref, ':', 1) = indicators.project_id
-            and try_cast(split_part(completion_refs.indicator_ref, ':', 2) as integer) = indicators.indicator_no
+            and {{ text_to_integer("split_part(completion_refs.indicator_ref, ':', 2)") }} = indicators.indicator_no
     group by completion_refs.disclosure_id, completion_refs.claim_id
 ),
 
@@ -548,7 +560,7 @@ points_totals as (
         sum(points) as points_sum,
         string_agg(cast(item_no as varchar), '、' order by item_no) filter (where points is null)
             as items_without_points,
-        string_agg(distinct source_section, '; ') as source_sections
+        {{ string_agg_distinct_sorted("source_section", "'; '") }} as source_sections
     from self_evaluation_items
     group by disclosure_id
 ),
@@ -586,23 +598,17 @@ perf_07 as (
 ),
 
 final as (
-    select * from perf_01
-    union all by name
-    select * from perf_01_unstated
-    union all by name
-    select * from perf_02
-    union all by name
-    select * from perf_03
-    union all by name
-    select * from perf_04
-    union all by name
-    select * from perf_05_rates
-    union all by name
-    select * from perf_05_completion
-    union all by name
-    select * from perf_06
-    union all by name
-    select * from perf_07
+    {{ union_check_rows([
+        'perf_01',
+        'perf_01_unstated',
+        'perf_02',
+        'perf_03',
+        'perf_04',
+        'perf_05_rates',
+        'perf_05_completion',
+        'perf_06',
+        'perf_07',
+    ]) }}
 )
 
 select * from final

@@ -58,9 +58,9 @@ parent_name_lists as (
 parent_name_levels as (
     select
         *,
-        unnest(generate_series(1, expected_name_count)) as ancestor_level
+        unnest({{ integer_series(1, 'expected_name_count') }}) as ancestor_level
     from parent_name_lists
-    where len(name_list) = expected_name_count
+    where {{ list_length("name_list") }} = expected_name_count
 ),
 
 parent_names as (
@@ -129,7 +129,7 @@ printed_codes as (
     from figures
 ),
 
-codes_in_disclosures as materialized (
+codes_in_disclosures as {{ materialized_cte() }} (
     select
         printed_codes.*,
         disclosures.fiscal_year,
@@ -142,7 +142,7 @@ codes_in_disclosures as materialized (
     where printed_codes.code is not null
 ),
 
-distinct_codes as materialized (
+distinct_codes as {{ materialized_cte() }} (
     select
         disclosure_id,
         fiscal_year,
@@ -150,12 +150,12 @@ distinct_codes as materialized (
         code,
         bool_and(is_well_formed) as is_well_formed,
         bool_or(is_accepted) as is_on_accepted_row,
-        {{ sorted_string_agg('source_section', '; ', distinct=true) }} as source_sections
+        {{ string_agg_distinct_sorted('source_section', "'; '") }} as source_sections
     from codes_in_disclosures
     group by disclosure_id, fiscal_year, code_kind, code
 ),
 
-looked_up as materialized (
+looked_up as {{ materialized_cte() }} (
     select
         distinct_codes.*,
         case distinct_codes.code_kind
@@ -278,7 +278,7 @@ ref_03 as (
 ),
 
 -- names printed on accepted rows, one row per code x where it is printed x name
-printed_names as materialized (
+printed_names as {{ materialized_cte() }} (
     select
         codes_in_disclosures.disclosure_id,
         codes_in_disclosures.code_kind,
@@ -295,7 +295,7 @@ printed_names as materialized (
                 and functional_aliases.function_code = codes_in_disclosures.code
                 and functional_aliases.alias_name = codes_in_disclosures.printed_name
         ) as is_known_alias,
-        {{ sorted_string_agg('codes_in_disclosures.source_section', '; ', distinct=true) }} as source_sections
+        {{ string_agg_distinct_sorted('codes_in_disclosures.source_section', "'; '") }} as source_sections
     from codes_in_disclosures
     inner join looked_up
         on
@@ -307,7 +307,7 @@ printed_names as materialized (
         and codes_in_disclosures.is_well_formed
         and nullif(codes_in_disclosures.printed_name, '') is not null
         -- a "name" that is only the code again (or any bare number) is no name at all
-        and not regexp_full_match(codes_in_disclosures.printed_name, '[0-9]+')
+        and not {{ regex_full_match("codes_in_disclosures.printed_name", "'[0-9]+'") }}
     group by
         codes_in_disclosures.disclosure_id,
         codes_in_disclosures.code_kind,
@@ -358,18 +358,17 @@ names_per_code as (
         code_kind,
         code,
         {{ count_distinct_values('case when is_known_alias then reference_name else printed_name end') }} as name_count,
-        {{ sorted_string_agg(
+        {{ string_agg_distinct_sorted(
             "printed_name || '（' || case name_source
                 when 'table' then '表格'
                 when 'table_parent_names' then '表格所列类款名称'
                 when 'glossary' then '名词解释'
                 else '文字说明'
             end || '）'",
-            '、',
-            distinct=true
+            "'、'"
         ) }} as names_printed_zh,
-        {{ sorted_string_agg("printed_name || ' (' || name_source || ')'", ', ', distinct=true) }} as names_printed_en,
-        {{ sorted_string_agg('source_sections', '; ', distinct=true) }} as source_sections
+        {{ string_agg_distinct_sorted("printed_name || ' (' || name_source || ')'", "', '") }} as names_printed_en,
+        {{ string_agg_distinct_sorted('source_sections', "'; '") }} as source_sections
     from printed_names
     group by disclosure_id, code_kind, code
 ),
@@ -393,15 +392,7 @@ ref_05 as (
 ),
 
 final as (
-    select * from ref_01
-    union all by name
-    select * from ref_02
-    union all by name
-    select * from ref_03
-    union all by name
-    select * from ref_04
-    union all by name
-    select * from ref_05
+    {{ union_check_rows(['ref_01', 'ref_02', 'ref_03', 'ref_04', 'ref_05']) }}
 )
 
 select * from final

@@ -50,7 +50,7 @@ line_cells as (
         function_code,
         measure,
         case when count(distinct amount_wan_yuan) = 1 then min(amount_wan_yuan) end as amount,
-        string_agg(distinct source_section, '; ') as source_sections
+        {{ string_agg_distinct_sorted("source_section", "'; '") }} as source_sections
     from lines
     group by disclosure_id, table_code, fund_type, function_code, measure
 ),
@@ -86,7 +86,14 @@ line_parts as (
             and identities.part_measure = columns_printed.column_code
     -- a column the document does not print is no part of the identity
     where totals.amount is not null and coalesce(columns_printed.is_printed, true)
-    group by all
+    group by
+        totals.disclosure_id,
+        identities.rule_id,
+        totals.table_code,
+        totals.fund_type,
+        totals.function_code,
+        totals.amount,
+        totals.source_sections
     having count(parts.amount) > 0
 ),
 
@@ -118,14 +125,14 @@ narrative_rows as (
     {{ narrative_identity_rows(
         'ROW-01',
         ['current_year_expenditure_total'],
-        "['basic_expenditure', 'project_expenditure', 'remit_to_superior', 'operating_expenditure',
+        "array['basic_expenditure', 'project_expenditure', 'remit_to_superior', 'operating_expenditure',
           'subsidy_to_affiliates']"
     ) }}
     union all
     {{ narrative_identity_rows(
         'ROW-03',
         ['current_year_income_total'],
-        "['fiscal_appropriation_general', 'fiscal_appropriation_gov_fund', 'fiscal_appropriation_state_capital',
+        "array['fiscal_appropriation_general', 'fiscal_appropriation_gov_fund', 'fiscal_appropriation_state_capital',
           'superior_subsidy', 'business_income', 'operating_income', 'affiliated_remittance', 'other_income']"
     ) }}
 ),
@@ -151,11 +158,7 @@ summary_income_rows as (
 ),
 
 final as (
-    select * from summary_income_rows
-    union all by name
-    select * from line_rows
-    union all by name
-    select * from narrative_rows
+    {{ union_check_rows(['summary_income_rows', 'line_rows', 'narrative_rows']) }}
 )
 
 select * from final

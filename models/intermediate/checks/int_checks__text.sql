@@ -35,10 +35,11 @@ budget_word_statements as (
 ),
 
 -- the budget the word compares with: the last one stated before it, in the same section, of the kind declared
-budget_words as (
+budget_before as (
     select
-        actual.*,
-        arg_max(budget.value_wan_yuan, budget.figure_id) as budget_amount
+        actual.disclosure_id,
+        actual.figure_id,
+        {{ value_at_max("budget.value_wan_yuan", "budget.figure_id") }} as budget_amount
     from budget_word_statements as actual
     left join narrative as budget
         on
@@ -46,7 +47,16 @@ budget_words as (
             and actual.section = budget.section
             and actual.denominator || ':' || actual.subject_code = budget.subject_code
             and actual.figure_id > budget.figure_id
-    group by all
+    group by actual.disclosure_id, actual.figure_id
+),
+
+budget_words as (
+    select
+        actual.*,
+        budget_before.budget_amount
+    from budget_word_statements as actual
+    inner join budget_before
+        on actual.disclosure_id = budget_before.disclosure_id and actual.figure_id = budget_before.figure_id
 ),
 
 budget_word_rows as (
@@ -89,10 +99,11 @@ change_statements as (
 ),
 
 -- the words of the other half of the same change (增加 7.20 万元 / 下降 5.1%): they must agree
-change_words as (
+paired_words as (
     select
-        change_statement.*,
-        string_agg(distinct other.direction_word, '、') as paired_words
+        change_statement.disclosure_id,
+        change_statement.figure_id,
+        {{ string_agg_distinct_sorted("other.direction_word", "'、'") }} as paired_words
     from change_statements as change_statement
     left join change_statements as other
         on
@@ -101,7 +112,18 @@ change_words as (
             and change_statement.subject_code = other.subject_code
             and change_statement.metric != other.metric
             and coalesce(change_statement.comparison_year, 0) = coalesce(other.comparison_year, 0)
-    group by all
+    group by change_statement.disclosure_id, change_statement.figure_id
+),
+
+change_words as (
+    select
+        change_statement.*,
+        paired_words.paired_words
+    from change_statements as change_statement
+    inner join paired_words
+        on
+            change_statement.disclosure_id = paired_words.disclosure_id
+            and change_statement.figure_id = paired_words.figure_id
 ),
 
 change_word_rows as (
@@ -120,13 +142,13 @@ change_word_rows as (
             when figure_value < 0 then 'fail'
             when
                 direction_word in ('增加', '增长', '上升')
-                and regexp_matches(coalesce(paired_words, ''), '减少|下降|降低|持平')
+                and {{ regex_contains("coalesce(paired_words, '')", "'减少|下降|降低|持平'") }}
                 then 'fail'
             when
                 direction_word in ('减少', '下降', '降低')
-                and regexp_matches(coalesce(paired_words, ''), '增加|增长|上升|持平')
+                and {{ regex_contains("coalesce(paired_words, '')", "'增加|增长|上升|持平'") }}
                 then 'fail'
-            when direction_word in ('持平', '无变化') and regexp_matches(coalesce(paired_words, ''), '增|减|降')
+            when direction_word in ('持平', '无变化') and {{ regex_contains("coalesce(paired_words, '')", "'增|减|降'") }}
                 then 'fail'
             else 'pass'
         end as status,
@@ -158,26 +180,31 @@ year_lists as (
         texts.section,
         texts.text_printed,
         disclosures.fiscal_year,
-        regexp_extract_all(
-            texts.text_printed, '(?:与|比|较)?(?:19|20)[0-9]{2}年度?|(?:^|[^0-9])(?:19|20)[0-9]{2}$'
-        ) as year_texts
+        {{ regex_extract_all(
+            "texts.text_printed", "'(?:与|比|较)?(?:19|20)[0-9]{2}年度?|(?:^|[^0-9])(?:19|20)[0-9]{2}$'"
+        ) }} as year_texts
     from texts
     inner join disclosures on texts.disclosure_id = disclosures.disclosure_id
 ),
 
 year_mentions as (
     select
-        * exclude (year_texts),
+        disclosure_id,
+        text_id,
+        text_kind,
+        section,
+        text_printed,
+        fiscal_year,
         unnest(year_texts) as year_text,
-        unnest(range(1, len(year_texts) + 1)) as mention_no
+        unnest({{ integer_series(1, list_length("year_texts")) }}) as mention_no
     from year_lists
 ),
 
 years_named as (
     select
         *,
-        cast(regexp_extract(year_text, '((19|20)[0-9]{2})', 1) as integer) as year_printed,
-        regexp_matches(year_text, '^(与|比|较)') as is_comparison
+        cast({{ regex_extract("year_text", "'((19|20)[0-9]{2})'", 1) }} as integer) as year_printed,
+        {{ regex_contains("year_text", "'^(与|比|较)'") }} as is_comparison
     from year_mentions
 ),
 
@@ -203,7 +230,7 @@ year_rows as (
     where
         text_kind != 'sentence'
         or is_comparison
-        or regexp_matches(text_printed, '(19|20)[0-9]{2}年度|截至(19|20)[0-9]{2}年')
+        or {{ regex_contains("text_printed", "'(19|20)[0-9]{2}年度|截至(19|20)[0-9]{2}年'") }}
 ),
 
 -- TXT-04 -------------------------------------------------------------------------------------------
@@ -217,20 +244,21 @@ departments_named as (
         disclosures.department_name,
         case
             when texts.text_kind = 'title' then texts.text_printed
-            when texts.text_kind = 'heading' and regexp_matches(texts.text_printed, '^第[一二三四五六七八九十]+部分')
-                then regexp_extract(
-                    texts.text_printed,
-                    '^第[一二三四五六七八九十]+部分(.+?)(((19|20)[0-9]{2})?年度)?(部门决算|概况|情况说明|单位决算)',
+            when texts.text_kind = 'heading' and {{ regex_contains("texts.text_printed", "'^第[一二三四五六七八九十]+部分'") }}
+                -- the first quantifier lazy too: PostgreSQL gives a pattern the greediness of its first one
+                then {{ regex_extract(
+                    "texts.text_printed",
+                    "'^第[一二三四五六七八九十]+?部分(.+?)(((19|20)[0-9]{2})?年度)?(部门决算|概况|情况说明|单位决算)'",
                     1
-                )
+                ) }}
             when texts.text_kind = 'table_header'
-                then regexp_extract(texts.text_printed, '^编制单位[:：](.+?)(单位[:：].*)?$', 1)
+                then {{ regex_extract("texts.text_printed", "'^编制单位[:：](.+?)(单位[:：].*)?$'", 1) }}
             when texts.text_kind = 'sentence'
-                then regexp_extract(
-                    texts.text_printed,
-                    '^(.{4,30}?(局|部|委员会|委|办公室|院|中心|厅|会|所|站|处|馆))(19|20)[0-9]{2}年度',
+                then {{ regex_extract(
+                    "texts.text_printed",
+                    "'^(.{4,30}?(局|部|委员会|委|办公室|院|中心|厅|会|所|站|处|馆))(19|20)[0-9]{2}年度'",
                     1
-                )
+                ) }}
         end as name_printed
     from texts
     inner join disclosures on texts.disclosure_id = disclosures.disclosure_id
@@ -250,7 +278,14 @@ departments_matched as (
                 or (named.text_kind = 'title' and position(department_aliases.alias in named.name_printed) > 0)
             )
     where coalesce(named.name_printed, '') != ''
-    group by all
+    group by
+        named.disclosure_id,
+        named.text_id,
+        named.text_kind,
+        named.section,
+        named.text_printed,
+        named.department_name,
+        named.name_printed
 ),
 
 department_rows as (
@@ -279,16 +314,16 @@ department_rows as (
 text_patterns as (
     select
         texts.*,
-        regexp_extract(
-            texts.text_printed,
-            '(X{2,}|Ｘ{2,}|×{2,}|如持平作持平表述|(增加|增长|大于|高于|上升)（(减少|下降|小于|低于)）|（(增加|增长)/(减少|下降)）)',
+        {{ regex_extract(
+            "texts.text_printed",
+            "'(X{2,}|Ｘ{2,}|×{2,}|如持平作持平表述|(增加|增长|大于|高于|上升)（(减少|下降|小于|低于)）|（(增加|增长)/(减少|下降)）)'",
             1
-        ) as template_text,
-        regexp_extract(
-            texts.text_printed,
-            '((占[^，。；0-9]{0,12}|增长|下降|完成[^，。；0-9]{0,8}的)[0-9]+(\.[0-9]+)?)([^0-9.%％万亿元个人辆台次户分项]|$)',
+        ) }} as template_text,
+        {{ regex_extract(
+            "texts.text_printed",
+            "'((占[^，。；0-9]{0,12}|增长|下降|完成[^，。；0-9]{0,8}的)[0-9]+(\\.[0-9]+)?)([^0-9.%％万亿元个人辆台次户分项]|$)'",
             1
-        ) as percent_without_sign
+        ) }} as percent_without_sign
     from texts
 ),
 
@@ -332,7 +367,7 @@ percent_sign_rows as (
 
 -- TXT-07 -------------------------------------------------------------------------------------------
 cost_groups as (
-    select unnest(['人员经费', '公用经费']) as cost_group
+    select unnest(array['人员经费', '公用经费']) as cost_group
 ),
 
 cost_lists as (
@@ -341,9 +376,9 @@ cost_lists as (
         texts.text_id,
         texts.section,
         cost_groups.cost_group,
-        regexp_extract(
-            texts.text_printed, cost_groups.cost_group || '[0-9.,]*万元[，,]?(主要)?包括[:：]?([^；;。]+)', 2
-        ) as list_text
+        {{ regex_extract(
+            "texts.text_printed", "cost_groups.cost_group || '[0-9.,]*万元[，,]?(主要)?包括[:：]?([^；;。]+)'", 2
+        ) }} as list_text
     from texts
     cross join cost_groups
     where texts.text_kind = 'sentence' and texts.text_printed like '%基本支出%'
@@ -352,7 +387,7 @@ cost_lists as (
 listed_names as (
     select
         *,
-        unnest(string_split(list_text, '、')) as item_name
+        unnest(string_to_array(list_text, '、')) as item_name
     from cost_lists
     where list_text != ''
 ),
@@ -361,7 +396,7 @@ listed_items as (
     select
         *,
         regexp_replace(item_name, '[()（）\s等]', '', 'g') as item_key,
-        regexp_matches(list_text, '等$') as list_is_open
+        {{ regex_contains("list_text", "'等$'") }} as list_is_open
     from listed_names
 ),
 
@@ -431,24 +466,20 @@ list_rows as (
             and table_item.actual_amount != 0
     where
         lists.list_text != ''
-        and not regexp_matches(lists.list_text, '等$')
+        and not {{ regex_contains("lists.list_text", "'等$'") }}
         and position(table_item.item_key in regexp_replace(lists.list_text, '[()（）\s]', '', 'g')) = 0
 ),
 
 final as (
-    select * from budget_word_rows
-    union all by name
-    select * from change_word_rows
-    union all by name
-    select * from year_rows
-    union all by name
-    select * from department_rows
-    union all by name
-    select * from template_rows
-    union all by name
-    select * from percent_sign_rows
-    union all by name
-    select * from list_rows
+    {{ union_check_rows([
+        'budget_word_rows',
+        'change_word_rows',
+        'year_rows',
+        'department_rows',
+        'template_rows',
+        'percent_sign_rows',
+        'list_rows',
+    ]) }}
 )
 
 select * from final

@@ -58,7 +58,7 @@ item_sums as (
         coalesce(sum(parts.amount), 0) as expected_value,
         count(parts.amount) as parts_found,
         count(*) as parts_expected,
-        string_agg(distinct parts.source_sections, '; ') as part_sections,
+        {{ string_agg_distinct_sorted("parts.source_sections", "'; '") }} as part_sections,
         max(totals.source_sections) as total_sections
     from item_amounts as totals
     inner join item_parts on totals.item_code = item_parts.total_item_code
@@ -68,7 +68,14 @@ item_sums as (
             and totals.measure = parts.measure
             and item_parts.part_item_code = parts.item_code
     where totals.amount is not null
-    group by all
+    group by
+        totals.disclosure_id,
+        item_parts.rule_id,
+        totals.item_code,
+        totals.measure,
+        totals.item_name,
+        totals.measure_name_zh,
+        totals.amount
 ),
 
 sum_rows as (
@@ -130,9 +137,7 @@ part_of_whole as (
 ),
 
 final as (
-    select * from sum_rows
-    union all by name
-    select * from part_of_whole
+    {{ union_check_rows(['sum_rows', 'part_of_whole']) }}
 )
 
 select * from final

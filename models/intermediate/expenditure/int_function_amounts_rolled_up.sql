@@ -18,7 +18,7 @@ stated as (
         count(distinct amount_wan_yuan) as distinct_value_count,
         -- two different values for one cell are kept as a conflict, never resolved by picking one
         case when count(distinct amount_wan_yuan) = 1 then min(amount_wan_yuan) end as stated_amount,
-        string_agg(distinct source_section, '; ' order by source_section) as source_sections
+        {{ string_agg_distinct_sorted("source_section", "'; '") }} as source_sections
     from lines
     group by disclosure_id, fiscal_year, fund_type, function_code, measure
 ),
@@ -44,7 +44,7 @@ kuan_from_children as (
         count(*) as child_count,
         count(stated_amount) as leaf_count
     from xiang
-    group by all
+    group by disclosure_id, fiscal_year, fund_type, left(function_code, 5), measure
 ),
 
 kuan as (
@@ -84,7 +84,7 @@ lei_from_children as (
         count(*) as child_count,
         sum(case when stated_amount is not null then 1 else leaf_count end) as leaf_count
     from kuan
-    group by all
+    group by disclosure_id, fiscal_year, fund_type, left(function_code, 3), measure
 ),
 
 lei as (
@@ -114,11 +114,11 @@ lei as (
 ),
 
 all_levels as (
-    select * from lei
-    union all by name
-    select * from kuan
-    union all by name
-    select * from xiang
+    {{ union_all_by_name(['lei', 'kuan', 'xiang'], [
+        'disclosure_id', 'fiscal_year', 'fund_type', 'function_code', 'measure', 'statement_count',
+        'distinct_value_count', 'stated_amount', 'source_sections', 'rolled_up_amount', 'child_count',
+        'leaf_count',
+    ]) }}
 ),
 
 final as (
@@ -133,13 +133,17 @@ final as (
         statement_count,
         distinct_value_count,
         distinct_value_count > 1 as has_conflicting_statements,
-        stated_amount,
-        rolled_up_amount,
+        -- typed: PostgreSQL's sums and minimums drop the precision and scale DuckDB keeps
+        cast(stated_amount as {{ money_type() }}) as stated_amount,
+        cast(rolled_up_amount as {{ money_type() }}) as rolled_up_amount,
         child_count,
         -- the published cells the rolled-up amount adds up: its rounding envelope is 0.005 per cell
         leaf_count,
         -- a cell stated twice with two values has no single amount: the conflict is the finding
-        case when distinct_value_count <= 1 then coalesce(stated_amount, rolled_up_amount) end as amount,
+        cast(
+            case when distinct_value_count <= 1 then coalesce(stated_amount, rolled_up_amount) end
+            as {{ money_type() }}
+        ) as amount,
         source_sections
     from all_levels
 )

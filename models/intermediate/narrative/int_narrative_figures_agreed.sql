@@ -22,9 +22,9 @@ final as (
         -- one value stated (however often): min = max, the cheap form of "one distinct value"
         case when min(signed_value) = max(signed_value) then min(signed_value) end as stated_value,
         case when min(signed_value) = max(signed_value) then max(value_decimals) end as stated_decimals,
-        {{ sorted_string_agg('value_printed', ' / ', distinct=true) }} as values_printed,
-        {{ sorted_string_agg('figure_id', ', ') }} as figure_ids,
-        {{ sorted_string_agg('section', '; ', distinct=true) }} as sections
+        {{ string_agg_distinct_sorted("value_printed", "' / '") }} as values_printed,
+        {{ string_agg_sorted("figure_id", "', '") }} as figure_ids,
+        {{ string_agg_distinct_sorted("section", "'; '") }} as sections
     from figures
     group by disclosure_id, subject_type, subject_code, metric, unit
 )

@@ -11,11 +11,11 @@ levels_filled as (
         *,
         coalesce(
             level_1_printed,
-            last_value(level_1_printed ignore nulls) over indicator_order
+            {{ last_non_null('level_1_printed', 'indicator_order') }}
         ) as level_1,
         coalesce(
             level_2_printed,
-            last_value(level_2_printed ignore nulls) over indicator_order
+            {{ last_non_null('level_2_printed', 'indicator_order') }}
         ) as level_2,
         level_1_printed is null or level_2_printed is null as is_level_carried_down
     from indicators

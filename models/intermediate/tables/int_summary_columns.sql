@@ -26,7 +26,7 @@ final as (
         sum(case when income_sources.source_code is not null then summary_lines.amount end) as source_sum,
         count(case when income_sources.source_code is not null then summary_lines.amount end) as source_count,
         bool_or(summary_lines.has_conflicting_statements) as has_conflicting_statements,
-        string_agg(distinct summary_lines.source_sections, '; ') as source_sections
+        {{ string_agg_distinct_sorted("summary_lines.source_sections", "'; '") }} as source_sections
     from summary_lines
     left join income_sources on summary_lines.item_code = income_sources.source_code
     group by summary_lines.disclosure_id, summary_lines.table_code, summary_lines.fund_type

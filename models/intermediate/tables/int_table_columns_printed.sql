@@ -26,7 +26,7 @@ candidate_columns as (
         measures.column_code
     from printed_tables
     inner join measures
-        on list_contains(string_split(measures.applies_to_tables, '|'), printed_tables.table_code)
+        on {{ list_has("string_to_array(measures.applies_to_tables, '|')", "printed_tables.table_code") }}
     union
     select
         printed_tables.disclosure_id,
@@ -39,7 +39,7 @@ candidate_columns as (
     select
         printed_tables.disclosure_id,
         printed_tables.table_code,
-        trim(unnest(string_split(printed_tables.columns_printed, '|'))) as column_code
+        trim(unnest(string_to_array(printed_tables.columns_printed, '|'))) as column_code
     from printed_tables
 ),
 
@@ -54,9 +54,10 @@ final as (
         printed_tables.status = 'printed'
         and (
             printed_tables.columns_printed is null
-            or list_contains(
-                string_split(replace(printed_tables.columns_printed, ' ', ''), '|'), candidate_columns.column_code
-            )
+            or {{ list_has(
+                "string_to_array(replace(printed_tables.columns_printed, ' ', ''), '|')",
+                "candidate_columns.column_code"
+            ) }}
         ) as is_printed
     from candidate_columns
     inner join printed_tables

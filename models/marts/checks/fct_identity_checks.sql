@@ -12,12 +12,11 @@ disclosures as (
 ),
 
 check_rows as (
+    {%- set check_relations = [] %}
     {%- for model in check_models() %}
-        select * from {{ ref(model) }}
-        {%- if not loop.last %}
-            union all by name
-        {%- endif %}
+        {%- do check_relations.append(ref(model)) %}
     {%- endfor %}
+    {{ union_check_rows(check_relations) }}
 ),
 
 applicable as (
@@ -67,7 +66,7 @@ not_run as (
     where rules_that_ran.rule_id is null or not applicable.is_applicable
 ),
 
-all_rows as (
+applicable_rows as (
     select check_rows.*
     from check_rows
     inner join applicable
@@ -75,8 +74,10 @@ all_rows as (
             check_rows.disclosure_id = applicable.disclosure_id
             and check_rows.rule_id = applicable.rule_id
     where applicable.is_applicable
-    union all by name
-    select * from not_run
+),
+
+all_rows as (
+    {{ union_check_rows(['applicable_rows', 'not_run']) }}
 ),
 
 -- where a finding's values are printed: a subject ending in a figure id (N03-02), a text id (X012) or a
@@ -143,9 +144,9 @@ findings_keyed as (
         subject,
         provided_value,
         unit,
-        regexp_extract(subject, '(N[0-9]+-[0-9]+|X[0-9]+|C[0-9]+)$', 1) as evidence_key,
-        regexp_extract(subject, '^(T[1-9])\b', 1) as subject_table,
-        string_split(regexp_replace(subject, '[\s↔:]+', ':', 'g'), ':') as subject_tokens
+        {{ regex_extract("subject", "'(N[0-9]+-[0-9]+|X[0-9]+|C[0-9]+)$'", 1) }} as evidence_key,
+        {{ regex_extract("subject", "'^(T[1-9])([^0-9A-Za-z_]|$)'", 1) }} as subject_table,
+        string_to_array(regexp_replace(subject, '[\s↔:]+', ':', 'g'), ':') as subject_tokens
     from decided
     -- evidence is shown beside what a steward reviews; a passing check needs none (8.5 M of 9.6 M rows at
     -- 10,000 disclosures)
@@ -173,30 +174,42 @@ text_evidence as (
 ),
 
 -- the cell that prints the provided value: its table, then its measure and fund named in the subject win
-cell_evidence as (
+cell_evidence_ranked as (
     select
         keyed.disclosure_id,
         keyed.rule_id,
         keyed.subject,
         table_cells.page as evidence_page,
         table_cells.bbox as evidence_bbox,
-        table_cells.cell_quote as evidence_quote
+        table_cells.cell_quote as evidence_quote,
+        row_number() over (
+            partition by keyed.disclosure_id, keyed.rule_id, keyed.subject
+            order by
+                {{ list_has("keyed.subject_tokens", "table_cells.measure") }} desc,
+                {{ list_has("keyed.subject_tokens", "table_cells.fund_type") }} desc,
+                table_cells.page asc,
+                table_cells.table_code asc
+        ) as cell_rank
     from findings_keyed as keyed
     inner join table_cells
         on
             keyed.disclosure_id = table_cells.disclosure_id
             and keyed.provided_value = table_cells.amount_wan_yuan
-            and list_contains(keyed.subject_tokens, table_cells.cell_code)
+            and {{ list_has("keyed.subject_tokens", "table_cells.cell_code") }}
             and (keyed.subject_table = '' or keyed.subject_table = table_cells.table_code)
     where keyed.evidence_key = '' and keyed.unit = '万元'
-    qualify row_number() over (
-        partition by keyed.disclosure_id, keyed.rule_id, keyed.subject
-        order by
-            list_contains(keyed.subject_tokens, table_cells.measure) desc,
-            list_contains(keyed.subject_tokens, table_cells.fund_type) desc,
-            table_cells.page asc,
-            table_cells.table_code asc
-    ) = 1
+),
+
+cell_evidence as (
+    select
+        disclosure_id,
+        rule_id,
+        subject,
+        evidence_page,
+        evidence_bbox,
+        evidence_quote
+    from cell_evidence_ranked
+    where cell_rank = 1
 ),
 
 evidence as (

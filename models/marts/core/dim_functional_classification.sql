@@ -7,7 +7,7 @@ codes as (
 aliases as (
     select
         function_code,
-        string_agg(alias_name, ' | ' order by alias_name) as aliases
+        {{ string_agg_sorted("alias_name", "' | '") }} as aliases
     from {{ ref('stg_reference__functional_code_aliases') }}
     group by function_code
 ),

@@ -13,14 +13,14 @@ per_item as (
     select
         disclosure_id,
         economic_code,
-        any_value(economic_class_code) as economic_class_code,
-        any_value(economic_level) as economic_level,
-        string_agg(distinct economic_name_printed, ' / ' order by economic_name_printed) as economic_name_printed,
-        string_agg(distinct cost_group_printed, ' / ' order by cost_group_printed) as cost_group_printed,
+        min(economic_class_code) as economic_class_code,
+        min(economic_level) as economic_level,
+        {{ string_agg_distinct_sorted("economic_name_printed", "' / '") }} as economic_name_printed,
+        {{ string_agg_distinct_sorted("cost_group_printed", "' / '") }} as cost_group_printed,
         count(*) as statement_count,
         count(distinct amount_wan_yuan) as distinct_value_count,
         case when count(distinct amount_wan_yuan) = 1 then min(amount_wan_yuan) end as actual_amount,
-        string_agg(distinct source_section, '; ' order by source_section) as source_sections
+        {{ string_agg_distinct_sorted("source_section", "'; '") }} as source_sections
     from lines
     group by disclosure_id, economic_code
 ),

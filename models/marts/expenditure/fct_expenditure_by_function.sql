@@ -24,7 +24,7 @@ printed_names as (
         disclosure_id,
         fund_type,
         function_code,
-        string_agg(distinct function_name_printed, ' / ' order by function_name_printed) as function_name_printed,
+        {{ string_agg_distinct_sorted("function_name_printed", "' / '") }} as function_name_printed,
         -- the worst status across the lines that print this code
         case
             when bool_or(name_match_status = 'mismatch') then 'mismatch'
@@ -43,8 +43,8 @@ pivoted as (
         fiscal_year,
         fund_type,
         function_code,
-        any_value(function_level) as function_level,
-        any_value(parent_code) as parent_code,
+        min(function_level) as function_level,
+        min(parent_code) as parent_code,
         {%- for measure, column in measures.items() %}
             cast(max(case when measure = '{{ measure }}' then amount end) as {{ money_type() }}) as {{ column }}_amount,
             cast(max(case when measure = '{{ measure }}' then stated_amount end) as {{ money_type() }})
@@ -53,7 +53,7 @@ pivoted as (
                 as rolled_up_{{ column }}_amount,
         {%- endfor %}
         bool_or(has_conflicting_statements) as has_conflicting_statements,
-        string_agg(distinct source_sections, '; ') as source_sections
+        {{ string_agg_distinct_sorted("source_sections", "'; '") }} as source_sections
     from amounts
     group by disclosure_id, fiscal_year, fund_type, function_code
 ),

@@ -18,7 +18,7 @@ per_item as (
     select
         disclosure_id,
         item_code,
-        string_agg(distinct item_name_printed, ' / ' order by item_name_printed) as item_name_printed,
+        {{ string_agg_distinct_sorted("item_name_printed", "' / '") }} as item_name_printed,
         {%- for measure in ['budget_full_year', 'actual_total'] %}
             count(distinct case when measure = '{{ measure }}' then amount_wan_yuan end) as {{ measure }}_value_count,
             case
@@ -26,7 +26,7 @@ per_item as (
                     then max(case when measure = '{{ measure }}' then amount_wan_yuan end)
             end as {{ measure }}_amount,
         {%- endfor %}
-        string_agg(distinct source_section, '; ' order by source_section) as source_sections
+        {{ string_agg_distinct_sorted("source_section", "'; '") }} as source_sections
     from lines
     group by disclosure_id, item_code
 ),

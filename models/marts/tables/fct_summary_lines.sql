@@ -22,16 +22,16 @@ per_cell as (
         side,
         line_no,
         fund_type,
-        any_value(item_code) as item_code,
-        any_value(function_code) as function_code,
-        string_agg(distinct item_name_printed, ' / ' order by item_name_printed) as item_name_printed,
+        min(item_code) as item_code,
+        min(function_code) as function_code,
+        {{ string_agg_distinct_sorted("item_name_printed", "' / '") }} as item_name_printed,
         count(*) as statement_count,
         count(distinct amount_wan_yuan) as distinct_value_count,
         case when count(distinct amount_wan_yuan) = 1 then min(amount_wan_yuan) end as amount,
         min(page) as page,
-        string_agg(distinct bbox, ' | ') as bbox,
-        string_agg(distinct printed_text, ' | ') as printed_text,
-        string_agg(distinct source_section, '; ' order by source_section) as source_sections
+        {{ string_agg_distinct_sorted("bbox", "' | '") }} as bbox,
+        {{ string_agg_distinct_sorted("printed_text", "' | '") }} as printed_text,
+        {{ string_agg_distinct_sorted("source_section", "'; '") }} as source_sections
     from lines
     group by disclosure_id, table_code, side, line_no, fund_type
 ),

@@ -14,7 +14,7 @@ renamed as (
         source.source_file,
         source.source_line,
         trim(cast(source.disclosure_id as varchar)) as disclosure_id,
-        try_cast(source.entry_no as integer) as entry_no,
+        {{ text_to_integer("source.entry_no") }} as entry_no,
         trim(cast(source.function_code as varchar)) as function_code,
         trim(cast(source.function_name as varchar)) as function_name_printed,
         trim(cast(source.category_printed as varchar)) as category_printed,

@@ -11,9 +11,9 @@ renamed as (
         trim(cast(disclosure_id as varchar)) as disclosure_id,
         trim(cast(department_name as varchar)) as department_name,
         trim(cast(region as varchar)) as region,
-        try_cast(fiscal_year as integer) as fiscal_year,
+        {{ text_to_integer("fiscal_year") }} as fiscal_year,
         trim(cast(amount_unit as varchar)) as amount_unit,
-        try_cast(trim(cast(published_on as varchar)) as date) as published_on,
+        {{ text_to_date("trim(cast(published_on as varchar))") }} as published_on,
         trim(cast(source_document as varchar)) as source_document,
         trim(cast(note as varchar)) as note,
         lower(nullif(trim(cast(source_sha256 as varchar)), '')) as source_sha256,
@@ -24,7 +24,17 @@ renamed as (
 
 validated as (
     select
-        * exclude (fiscal_year_text, published_on_text),
+        source_file,
+        source_line,
+        disclosure_id,
+        department_name,
+        region,
+        fiscal_year,
+        amount_unit,
+        published_on,
+        source_document,
+        note,
+        source_sha256,
         {{ rejection_reason([
             ("disclosure_id is null or disclosure_id = ''", "'disclosure_id is empty'"),
             ("count(*) over (partition by disclosure_id) > 1", "'disclosure_id is listed more than once'"),
@@ -32,7 +42,7 @@ validated as (
             ("fiscal_year is null", "'fiscal_year is not a year: ' || coalesce(fiscal_year_text, '(empty)')"),
             ("published_on_text is not null and published_on is null", "'published_on is not a date (YYYY-MM-DD): ' || published_on_text"),
             ("amount_unit is null or amount_unit not in ('万元', '元')", "'amount_unit must be 万元 or 元, not ' || coalesce(amount_unit, '(empty)')"),
-            ("source_sha256 is not null and not regexp_full_match(source_sha256, '[0-9a-f]{64}')", "'source_sha256 must be 64 hex digits, not ' || source_sha256"),
+            ("source_sha256 is not null and not " ~ regex_full_match('source_sha256', "'[0-9a-f]{64}'"), "'source_sha256 must be 64 hex digits, not ' || source_sha256"),
         ]) }} as rejection_reason
     from renamed
 ),

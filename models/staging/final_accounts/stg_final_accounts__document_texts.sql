@@ -17,7 +17,7 @@ renamed as (
         trim(cast(source.text_id as varchar)) as text_id,
         trim(cast(source.text_kind as varchar)) as text_kind,
         trim(cast(source.section as varchar)) as section,
-        try_cast(trim(cast(source.page as varchar)) as integer) as page,
+        {{ text_to_integer("trim(cast(source.page as varchar))") }} as page,
         trim(cast(source.page as varchar)) as page_text,
         nullif(trim(cast(source.bbox as varchar)), '') as bbox,
         cast(source.text_printed as varchar) as text_printed

@@ -15,7 +15,7 @@ renamed as (
         source.source_line,
         trim(cast(source.disclosure_id as varchar)) as disclosure_id,
         trim(cast(source.list_id as varchar)) as list_id,
-        try_cast(source.item_no as integer) as item_no,
+        {{ text_to_integer("source.item_no") }} as item_no,
         trim(cast(source.unit_name as varchar)) as unit_name,
         trim(cast(source.source_section as varchar)) as source_section
     from source

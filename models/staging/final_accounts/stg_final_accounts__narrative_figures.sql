@@ -24,12 +24,12 @@ renamed as (
         {{ decimal_text_value('trim(cast(source.value as varchar))', integer_digits=16) }} as figure_value,
         trim(cast(source.unit as varchar)) as unit,
         trim(cast(source.denominator as varchar)) as denominator,
-        try_cast(source.comparison_year as integer) as comparison_year,
+        {{ text_to_integer("source.comparison_year") }} as comparison_year,
         trim(cast(source.direction_word as varchar)) as direction_word,
-        coalesce(try_cast(source.list_is_open as boolean), false) as list_is_open,
+        coalesce({{ text_to_boolean("source.list_is_open") }}, false) as list_is_open,
         trim(cast(source.source_quote as varchar)) as source_quote,
         trim(cast(source.transcription_note as varchar)) as transcription_note,
-        try_cast(trim(cast(source.page as varchar)) as integer) as page,
+        {{ text_to_integer("trim(cast(source.page as varchar))") }} as page,
         trim(cast(source.page as varchar)) as page_text,
         nullif(trim(cast(source.bbox as varchar)), '') as bbox
     from source
@@ -39,7 +39,8 @@ validated as (
     select
         renamed.*,
         -- the number of decimals printed: a stated share is compared at that precision
-        coalesce(length(regexp_extract(renamed.value_printed, '\.([0-9]+)$', 1)), 0) as value_decimals,
+        cast(coalesce(length({{ regex_extract("renamed.value_printed", "'\\.([0-9]+)$'", 1) }}), 0) as bigint)
+            as value_decimals,
         {{ rejection_reason([
             ("disclosures.disclosure_id is null", "'unknown disclosure_id ' || coalesce(renamed.disclosure_id, '(empty)')"),
             ("renamed.figure_id is null", "'figure_id is empty'"),
@@ -56,7 +57,28 @@ validated as (
 
 final as (
     select
-        * exclude (rejection_reason),
+        source_file,
+        source_line,
+        disclosure_id,
+        figure_id,
+        section,
+        subject_type,
+        subject_code,
+        subject_name,
+        metric,
+        value_printed,
+        figure_value,
+        unit,
+        denominator,
+        comparison_year,
+        direction_word,
+        list_is_open,
+        source_quote,
+        transcription_note,
+        page,
+        page_text,
+        bbox,
+        value_decimals,
         case when unit in ('万元', '元', '亿元') then {{ to_wan_yuan('figure_value', 'unit') }} end as value_wan_yuan,
         -- changes are printed as a magnitude and a word (减少 7.20 万元, 下降 100%): give them a sign
         case

@@ -18,7 +18,7 @@ renamed as (
         source.source_line,
         trim(cast(source.disclosure_id as varchar)) as disclosure_id,
         trim(cast(source.project_id as varchar)) as project_id,
-        try_cast(source.indicator_no as integer) as indicator_no,
+        {{ text_to_integer("source.indicator_no") }} as indicator_no,
         nullif(trim(cast(source.level_1 as varchar)), '') as level_1_printed,
         nullif(trim(cast(source.level_2 as varchar)), '') as level_2_printed,
         nullif(trim(cast(source.level_3 as varchar)), '') as level_3,
@@ -26,8 +26,8 @@ renamed as (
         trim(cast(source.actual_text as varchar)) as actual_text,
         trim(cast(source.points as varchar)) as points_printed,
         trim(cast(source.score as varchar)) as score_printed,
-        try_cast(trim(cast(source.points as varchar)) as decimal(10, 2)) as points,
-        try_cast(trim(cast(source.score as varchar)) as decimal(10, 2)) as score,
+        {{ text_to_decimal("trim(cast(source.points as varchar))", 10, 2) }} as points,
+        {{ text_to_decimal("trim(cast(source.score as varchar))", 10, 2) }} as score,
         trim(cast(source.source_section as varchar)) as source_section
     from source
 ),
@@ -51,7 +51,19 @@ validated as (
 
 final as (
     select
-        * exclude (points_printed, score_printed, rejection_reason),
+        source_file,
+        source_line,
+        disclosure_id,
+        project_id,
+        indicator_no,
+        level_1_printed,
+        level_2_printed,
+        level_3,
+        target_text,
+        actual_text,
+        points,
+        score,
+        source_section,
         rejection_reason,
         rejection_reason is null as is_accepted
     from validated

@@ -28,9 +28,9 @@ renamed as (
         upper(trim(cast(source.table_code as varchar))) as table_code,
         trim(cast(source.title_printed as varchar)) as title_printed,
         trim(cast(source.page_first as varchar)) as page_first_text,
-        try_cast(trim(cast(source.page_first as varchar)) as integer) as page_first,
+        {{ text_to_integer("trim(cast(source.page_first as varchar))") }} as page_first,
         trim(cast(source.page_last as varchar)) as page_last_text,
-        try_cast(trim(cast(source.page_last as varchar)) as integer) as page_last,
+        {{ text_to_integer("trim(cast(source.page_last as varchar))") }} as page_last,
         nullif(trim(cast(source.unit_printed as varchar)), '') as unit_printed,
         trim(cast(source.status as varchar)) as status,
         nullif(trim(cast(source.columns_printed as varchar)), '') as columns_printed,
@@ -43,12 +43,12 @@ unknown_columns as (
     select
         listed.source_file,
         listed.source_line,
-        string_agg(listed.column_code, ', ' order by listed.column_code) as unknown_column_codes
+        {{ string_agg_sorted("listed.column_code", "', '") }} as unknown_column_codes
     from (
         select
             source_file,
             source_line,
-            trim(unnest(string_split(columns_printed, '|'))) as column_code
+            trim(unnest(string_to_array(columns_printed, '|'))) as column_code
         from renamed
     ) as listed
     left join column_codes on listed.column_code = column_codes.column_code

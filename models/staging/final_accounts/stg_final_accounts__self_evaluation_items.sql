@@ -14,13 +14,13 @@ renamed as (
         source.source_file,
         source.source_line,
         trim(cast(source.disclosure_id as varchar)) as disclosure_id,
-        try_cast(source.item_no as integer) as item_no,
+        {{ text_to_integer("source.item_no") }} as item_no,
         trim(cast(source.dimension as varchar)) as dimension,
         trim(cast(source.item_name as varchar)) as item_name,
         trim(cast(source.points as varchar)) as points_printed,
         trim(cast(source.score as varchar)) as score_printed,
-        try_cast(trim(cast(source.points as varchar)) as decimal(10, 2)) as points,
-        try_cast(trim(cast(source.score as varchar)) as decimal(10, 2)) as score,
+        {{ text_to_decimal("trim(cast(source.points as varchar))", 10, 2) }} as points,
+        {{ text_to_decimal("trim(cast(source.score as varchar))", 10, 2) }} as score,
         trim(cast(source.criterion_text as varchar)) as criterion_text,
         trim(cast(source.source_section as varchar)) as source_section
     from source
@@ -42,7 +42,16 @@ validated as (
 
 final as (
     select
-        * exclude (points_printed, score_printed, rejection_reason),
+        source_file,
+        source_line,
+        disclosure_id,
+        item_no,
+        dimension,
+        item_name,
+        points,
+        score,
+        criterion_text,
+        source_section,
         rejection_reason,
         rejection_reason is null as is_accepted
     from validated

@@ -24,7 +24,7 @@ renamed as (
         nullif(regexp_replace(trim(cast(source.constant_factor as varchar)), '\s+', '', 'g'), '')
             as constant_factor_printed,
         trim(cast(source.constant_note as varchar)) as constant_note,
-        coalesce(try_cast(source.list_is_open as boolean), false) as list_is_open,
+        coalesce({{ text_to_boolean("source.list_is_open") }}, false) as list_is_open,
         trim(cast(source.source_quote as varchar)) as source_quote,
         trim(cast(source.transcription_note as varchar)) as transcription_note
     from source
@@ -33,12 +33,12 @@ renamed as (
 parsed as (
     select
         *,
-        len(string_split(operand_figure_ids, '|')) as operand_count,
+        {{ list_length("string_to_array(operand_figure_ids, '|')") }} as operand_count,
         -- a constant is a number or a fraction ("12", "11/12"): kept as numerator and denominator, exact
-        try_cast(split_part(constant_factor_printed, '/', 1) as decimal(24, 6)) as constant_numerator,
+        {{ text_to_decimal("split_part(constant_factor_printed, '/', 1)", 24, 6) }} as constant_numerator,
         case
             when constant_factor_printed like '%/%'
-                then try_cast(split_part(constant_factor_printed, '/', 2) as decimal(24, 6))
+                then {{ text_to_decimal("split_part(constant_factor_printed, '/', 2)", 24, 6) }}
             when constant_factor_printed is not null then cast(1 as decimal(24, 6))
         end as constant_denominator
     from renamed

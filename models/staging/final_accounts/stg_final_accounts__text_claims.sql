@@ -19,13 +19,13 @@ renamed as (
         lower(trim(cast(source.claim_type as varchar))) as claim_type,
         nullif(trim(cast(source.scope as varchar)), '') as scope,
         nullif(trim(cast(source.threshold_value as varchar)), '') as threshold_printed,
-        try_cast(trim(cast(source.threshold_value as varchar)) as decimal(24, 6)) as threshold_value,
+        {{ text_to_decimal("trim(cast(source.threshold_value as varchar))", 24, 6) }} as threshold_value,
         nullif(trim(cast(source.target_figure_id as varchar)), '') as target_figure_id,
         nullif(regexp_replace(trim(cast(source.indicator_refs as varchar)), '\s*\|\s*', '|', 'g'), '')
             as indicator_refs,
         nullif(lower(trim(cast(source.list_source as varchar))), '') as list_source,
         nullif(trim(cast(source.list_id as varchar)), '') as list_id,
-        coalesce(try_cast(source.list_is_open as boolean), false) as list_is_open,
+        coalesce({{ text_to_boolean("source.list_is_open") }}, false) as list_is_open,
         trim(cast(source.source_quote as varchar)) as source_quote,
         trim(cast(source.transcription_note as varchar)) as transcription_note
     from source
@@ -43,7 +43,7 @@ validated as (
             ("renamed.claim_type = 'rate_at_least' and renamed.threshold_value is null", "'threshold_value is not a number: ' || coalesce(renamed.threshold_printed, '(empty)')"),
             ("renamed.claim_type in ('all_completed', 'count_matches_list') and renamed.target_figure_id is null", "renamed.claim_type || ' needs a target_figure_id'"),
             ("renamed.claim_type = 'all_completed' and renamed.indicator_refs is null", "'all_completed needs indicator_refs'"),
-            ("renamed.indicator_refs is not null and not regexp_full_match(renamed.indicator_refs, '[^:|]+:[0-9]+(\\|[^:|]+:[0-9]+)*')", "'indicator_refs must be project_id:indicator_no, |-separated, not ' || renamed.indicator_refs"),
+            ("renamed.indicator_refs is not null and not " ~ regex_full_match('renamed.indicator_refs', "'[^:|]+:[0-9]+(\\|[^:|]+:[0-9]+)*'"), "'indicator_refs must be project_id:indicator_no, |-separated, not ' || renamed.indicator_refs"),
             ("renamed.claim_type = 'count_matches_list' and coalesce(renamed.list_source, '') not in ('named_units', 'projects')", "'list_source must be named_units or projects, not ' || coalesce(renamed.list_source, '(empty)')"),
             ("renamed.claim_type = 'count_matches_list' and renamed.list_source = 'named_units' and renamed.list_id is null", "'a named_units list needs its list_id'"),
         ]) }} as rejection_reason

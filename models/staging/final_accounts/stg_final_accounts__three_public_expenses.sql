@@ -50,7 +50,22 @@ validated as (
 
 final as (
     select
-        * exclude (rejection_reason, page_text),
+        source_file,
+        source_line,
+        disclosure_id,
+        table_code,
+        item_code,
+        item_name_printed,
+        measure,
+        amount_printed,
+        amount,
+        unit,
+        source_section,
+        source_quote,
+        transcription_note,
+        page,
+        bbox,
+        printed_text,
         {{ to_wan_yuan('amount', 'unit') }} as amount_wan_yuan,
         rejection_reason,
         rejection_reason is null as is_accepted

@@ -1,0 +1,429 @@
+"""`make nightly TARGET=postgres` on a real PostgreSQL 15: publishing by renaming schemas, the roles.
+
+bi_reader logs in (a member, as a BI tool would) and must read every mart and nothing else, and write
+nothing; a reader querying in a loop during a nightly sees the old warehouse or the new one, never an error
+and never a mix; a failed build and a refused publish change nothing; a second nightly exits 4.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg2
+import psycopg2.errors
+import pytest
+from psycopg2 import sql
+
+from tests.conftest import PROJECT_DIR, NightlyRun, project_env
+from tests.postgres.conftest import PostgresServer
+
+PREFIX = "budget_warehouse"
+MARTS = f"{PREFIX}_marts"
+NOT_FOR_READERS = ("landing", "staging", "intermediate", "reference", "review", "stewardship")
+# dbt arguments of every PostgreSQL nightly here: none, the whole project is built as on DuckDB.
+PG_SELECTION: tuple[str, ...] = ()
+
+
+def run_pg_nightly(
+    tmp_path: Path,
+    server: PostgresServer,
+    *args: str,
+    selection: tuple[str, ...] = PG_SELECTION,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    variables = project_env(tmp_path, tmp_path / "unused.duckdb")
+    variables.update(server.env())
+    variables.pop("BUDGET_WAREHOUSE_PG_SCHEMA", None)
+    variables.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "budget_warehouse.nightly", "--target", "postgres", *args, *selection],
+        cwd=PROJECT_DIR,
+        env=variables,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def output(result: subprocess.CompletedProcess[str]) -> str:
+    return result.stdout[-6000:] + result.stderr[-6000:]
+
+
+def schemas(server: PostgresServer) -> list[str]:
+    with contextlib.closing(server.connect()) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "select nspname from pg_namespace where starts_with(nspname, %s) order by 1", (PREFIX,)
+        )
+        return [name for (name,) in cursor.fetchall()]
+
+
+def mart_tables(server: PostgresServer) -> list[str]:
+    with contextlib.closing(server.connect()) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "select table_name from information_schema.tables where table_schema = %s order by 1", (MARTS,)
+        )
+        return [name for (name,) in cursor.fetchall()]
+
+
+@dataclass(frozen=True)
+class PublishedRun:
+    server: PostgresServer
+    reports: Path
+    result: subprocess.CompletedProcess[str]
+
+
+@pytest.fixture(scope="module")
+def published_run(postgres_server: PostgresServer, tmp_path_factory: pytest.TempPathFactory) -> PublishedRun:
+    """The sample built and published on PostgreSQL once for these tests, validated and reported."""
+    tmp_path = tmp_path_factory.mktemp("pg_nightly")
+    result = run_pg_nightly(tmp_path, postgres_server)
+    assert result.returncode in (0, 2), output(result)
+    return PublishedRun(server=postgres_server, reports=tmp_path / "reports", result=result)
+
+
+@pytest.fixture(scope="module")
+def published(published_run: PublishedRun) -> PostgresServer:
+    return published_run.server
+
+
+def login(server: PostgresServer, name: str, role: str) -> tuple[str, str]:
+    """A login user that is a member of the group role (as a BI tool or a steward would log in)."""
+    password = f"{name}-password"
+    with contextlib.closing(server.connect()) as connection, connection.cursor() as cursor:
+        connection.autocommit = True
+        cursor.execute("select 1 from pg_roles where rolname = %s", (name,))
+        if cursor.fetchone() is None:
+            cursor.execute(
+                sql.SQL("create role {} login password {} in role {}").format(
+                    sql.Identifier(name), sql.Literal(password), sql.Identifier(role)
+                )
+            )
+    return name, password
+
+
+@pytest.fixture()
+def reader(published: PostgresServer) -> Iterator[psycopg2.extensions.connection]:
+    connection = published.connect(*login(published, "bi_tool", "bi_reader"))
+    connection.autocommit = True
+    yield connection
+    connection.close()
+
+
+def test_the_nightly_publishes_the_layers_and_leaves_no_build_behind(published: PostgresServer) -> None:
+    names = schemas(published)
+    assert MARTS in names
+    assert f"{PREFIX}_landing" in names
+    assert f"{PREFIX}_stewardship" in names
+    assert not [name for name in names if "__build_" in name or "__previous_" in name]
+    assert "dim_functional_classification" in mart_tables(published)
+
+
+def _summary(stdout: str) -> list[str]:
+    return [line for line in stdout.splitlines() if line.startswith(("validate:", "findings:", "gate:"))]
+
+
+def _outcomes(validation_json: Path) -> dict[tuple[str, str, str, str], tuple[bool, int, str | None]]:
+    outcomes = json.loads(validation_json.read_text(encoding="utf-8"))
+    return {
+        (o["suite"], o["expectation_type"], o["description"], o["columns"]): (
+            o["success"],
+            o["unexpected_count"],
+            o["exception"],
+        )
+        for o in outcomes
+    }
+
+
+# Texts that list several names or sections: REF-05 joins them with string_agg(distinct ...) and no order
+# (models/intermediate/checks/int_checks__reference.sql), whose order neither engine promises. They are
+# compared as the same parts in any order; every other field, numbers included, must be identical.
+LISTING_FIELDS = ("message_zh", "message_en", "source_sections")
+LIST_SEPARATORS = re.compile("、|, |; |\uff1a|: ")  # \uff1a: the full-width colon
+
+
+def _findings(findings_json: Path) -> list[dict[str, object]]:
+    findings = json.loads(findings_json.read_text(encoding="utf-8"))["findings"]
+    for finding in findings:
+        for field in LISTING_FIELDS:
+            if isinstance(finding[field], str):
+                finding[field] = sorted(LIST_SEPARATORS.split(finding[field]))
+    return list(findings)
+
+
+def test_validation_and_the_report_on_postgresql_say_what_they_say_on_duckdb(
+    published_run: PublishedRun, sample_nightly: NightlyRun
+) -> None:
+    """The same sample, validated and reported from PostgreSQL and from DuckDB: the same expectations with
+    the same outcomes and counts, the same failing findings with the same exact numbers, the same gate."""
+    pg_latest, duckdb_latest = published_run.reports / "latest", sample_nightly.reports / "latest"
+    assert _summary(published_run.result.stdout) == _summary(sample_nightly.result.stdout)
+    assert _outcomes(pg_latest / "validation.json") == _outcomes(duckdb_latest / "validation.json")
+    assert _findings(pg_latest / "findings.json") == _findings(duckdb_latest / "findings.json")
+    page = (pg_latest / "index.html").read_text(encoding="utf-8")
+    assert "schemas budget_warehouse_*" in page
+    assert (pg_latest / "dbt_docs" / "index.html").is_file()
+    assert (pg_latest / "gx_data_docs").is_dir()
+
+
+def test_bi_reader_reads_every_mart(
+    published: PostgresServer, reader: psycopg2.extensions.connection
+) -> None:
+    tables = mart_tables(published)
+    assert tables
+    with reader.cursor() as cursor:
+        for table in tables:
+            cursor.execute(sql.SQL("select count(*) from {}").format(sql.Identifier(MARTS, table)))
+            row = cursor.fetchone()
+            assert row is not None and row[0] >= 0, table
+
+
+@pytest.mark.parametrize("layer", NOT_FOR_READERS)
+def test_bi_reader_reads_nothing_but_the_marts(
+    published: PostgresServer, reader: psycopg2.extensions.connection, layer: str
+) -> None:
+    with contextlib.closing(published.connect()) as owner, owner.cursor() as cursor:
+        cursor.execute(
+            "select table_name from information_schema.tables where table_schema = %s order by 1 limit 1",
+            (f"{PREFIX}_{layer}",),
+        )
+        row = cursor.fetchone()
+        cursor.execute("select 1 from pg_namespace where nspname = %s", (f"{PREFIX}_{layer}",))
+        schema_exists = cursor.fetchone() is not None
+    if not schema_exists:
+        # a layer the build selection does not reach yet (PG_SELECTION): nothing there to read
+        assert PG_SELECTION, f"{PREFIX}_{layer} was not built"
+        return
+    # a schema without a table yet is tried all the same: without USAGE, its name alone is refused
+    table = row[0] if row else "any_table"
+    with reader.cursor() as cursor, pytest.raises(psycopg2.errors.InsufficientPrivilege):
+        cursor.execute(sql.SQL("select * from {} limit 1").format(sql.Identifier(f"{PREFIX}_{layer}", table)))
+
+
+WRITES = (
+    "insert into {mart} (fiscal_year) values (2099)",
+    "update {mart} set fiscal_year = 2099",
+    "delete from {mart}",
+    "truncate {mart}",
+    "drop table {mart}",
+    "alter table {mart} add column extra text",
+    "create table {schema}.reader_table (x int)",
+    "create view {schema}.reader_view as select 1 as x",
+    "create table public.reader_table (x int)",
+    "create temporary table reader_scratch (x int)",
+    "create schema reader_schema",
+    "insert into {stewardship}.decisions (finding_id, decision) values ('F-000000000001', 'accepted')",
+)
+
+
+@pytest.mark.parametrize("statement", WRITES)
+def test_bi_reader_writes_nothing(reader: psycopg2.extensions.connection, statement: str) -> None:
+    query = statement.format(
+        mart=f"{MARTS}.dim_functional_classification", schema=MARTS, stewardship=f"{PREFIX}_stewardship"
+    )
+    with reader.cursor() as cursor, pytest.raises(psycopg2.errors.InsufficientPrivilege):
+        cursor.execute(query)
+
+
+def test_a_steward_records_decisions_and_reads_the_marts_but_writes_no_mart(
+    published: PostgresServer,
+) -> None:
+    with contextlib.closing(published.connect(*login(published, "steward_chen", "steward"))) as steward:
+        steward.autocommit = True
+        with steward.cursor() as cursor:
+            cursor.execute(
+                f"insert into {PREFIX}_stewardship.decisions (finding_id, decision, note) "
+                "values ('F-0123456789ab', 'false_positive', 'recorded in the test') "
+                "on conflict (finding_id) do update set decision = excluded.decision"
+            )
+            cursor.execute(
+                f"select decided_by from {PREFIX}_stewardship.decisions where finding_id = 'F-0123456789ab'"
+            )
+            assert cursor.fetchone() == ("steward_chen",)
+            cursor.execute(f"select count(*) from {MARTS}.dim_functional_classification")
+            with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+                cursor.execute(f"delete from {MARTS}.dim_functional_classification")
+            with pytest.raises(psycopg2.errors.CheckViolation):
+                cursor.execute(
+                    f"insert into {PREFIX}_stewardship.decisions (finding_id, decision) "
+                    "values ('F-0123456789ac', 'maybe')"
+                )
+            cursor.execute(f"delete from {PREFIX}_stewardship.decisions where finding_id = 'F-0123456789ab'")
+
+
+def _mart_counts_query(tables: list[str]) -> sql.Composed:
+    """One statement counting every mart: it reads one snapshot, so it shows a mix if there is one."""
+    return sql.SQL("select {}").format(
+        sql.SQL(", ").join(
+            sql.SQL("(select count(*) from {})").format(sql.Identifier(MARTS, table)) for table in tables
+        )
+    )
+
+
+def test_a_reader_during_the_nightly_sees_the_old_warehouse_or_the_new_one(
+    published: PostgresServer, tmp_path: Path
+) -> None:
+    tables = mart_tables(published)
+    query = _mart_counts_query(tables)
+    with contextlib.closing(published.connect()) as owner, owner.cursor() as cursor:
+        cursor.execute(query)
+        new = cursor.fetchone()
+        # the published warehouse loses a few rows of every mart, so that old and new differ in every count
+        for table in tables:
+            cursor.execute(
+                sql.SQL("delete from {} where ctid in (select ctid from {} limit 1)").format(
+                    sql.Identifier(MARTS, table), sql.Identifier(MARTS, table)
+                )
+            )
+        cursor.execute(query)
+        old = cursor.fetchone()
+        owner.commit()
+    assert old != new
+
+    seen: list[tuple[int, ...] | None] = []
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def read_in_a_loop() -> None:
+        # a BI tool's session: one connection, each query in its own transaction
+        connection = published.connect(*login(published, "bi_dashboard", "bi_reader"))
+        connection.autocommit = True
+        try:
+            deadline = time.monotonic() + 300
+            while not stop.is_set() and time.monotonic() < deadline:
+                try:
+                    with connection.cursor() as cursor:
+                        cursor.execute(query)
+                        seen.append(cursor.fetchone())
+                except psycopg2.Error as error:
+                    errors.append(error)
+                time.sleep(0.01)
+        finally:
+            connection.close()
+
+    # a steward changes a decision recorded in the seed file: the nightly takes the table's in
+    finding = "F-30c99f1a20f0"
+    with contextlib.closing(published.connect(*login(published, "steward_li", "steward"))) as steward:
+        steward.autocommit = True
+        with steward.cursor() as cursor:
+            cursor.execute(
+                f"insert into {PREFIX}_stewardship.decisions (finding_id, decision, note) "
+                "values (%s, 'false_positive', 'changed in the test')",
+                (finding,),
+            )
+
+    # and a dashboard left idle in a transaction on the old marts: it holds their tables past the publish
+    holder = published.connect(*login(published, "bi_idle", "bi_reader"))
+    holder_cursor = holder.cursor()
+    holder_cursor.execute(query)
+    assert holder_cursor.fetchone() == old
+
+    thread = threading.Thread(target=read_in_a_loop)
+    thread.start()
+    try:
+        while not seen and not errors:
+            time.sleep(0.05)
+        result = run_pg_nightly(tmp_path, published, env={"BUDGET_WAREHOUSE_PG_OLD_SCHEMA_WAIT": "2s"})
+        time.sleep(0.2)
+        # the same transaction's next statement reads the new warehouse, without an error
+        holder_cursor.execute(query)
+        assert holder_cursor.fetchone() == new
+    finally:
+        stop.set()
+        thread.join()
+        holder.close()
+    assert result.returncode in (0, 2), output(result)
+    assert not errors, errors[:3]
+    assert set(seen) <= {old, new}, set(seen) - {old, new}
+    assert seen[0] == old and seen[-1] == new
+    # the old schemas the idle dashboard held were left, not waited for: the next run drops them
+    assert "readers still hold" in result.stdout
+    assert [name for name in schemas(published) if "__previous_" in name]
+    with contextlib.closing(published.connect()) as owner, owner.cursor() as cursor:
+        cursor.execute(
+            f"select decision, decided_by from {MARTS}.fct_findings_reviewed where finding_id = %s",
+            (finding,),
+        )
+        assert cursor.fetchone() == ("false_positive", "steward_li")
+        cursor.execute(f"delete from {PREFIX}_stewardship.decisions where finding_id = %s", (finding,))
+        owner.commit()
+
+
+def test_a_failed_landing_changes_nothing(published: PostgresServer, tmp_path: Path) -> None:
+    """(And the run drops the old schemas an earlier publish left to readers, which are gone by now.)"""
+    before = [name for name in schemas(published) if "__" not in name]
+    empty_folder = tmp_path / "no_raw_files"
+    empty_folder.mkdir()
+    result = run_pg_nightly(tmp_path, published, "--raw-dir", str(empty_folder))
+    assert result.returncode == 1, output(result)
+    assert "published schemas budget_warehouse_* are unchanged" in result.stderr
+    assert schemas(published) == before
+
+
+def test_a_failed_build_changes_nothing(published: PostgresServer, tmp_path: Path) -> None:
+    """A decision the seed's tests refuse (the table's own check is lifted to let it in) fails dbt build."""
+    before = schemas(published)
+    with contextlib.closing(published.connect()) as owner, owner.cursor() as cursor:
+        owner.autocommit = True
+        cursor.execute(f"alter table {PREFIX}_stewardship.decisions drop constraint decisions_decision_check")
+        cursor.execute(
+            f"insert into {PREFIX}_stewardship.decisions (finding_id, decision) "
+            "values ('F-00000000beef', 'maybe')"
+        )
+        try:
+            # dbt's own --fail-fast, passed through: the build stops at the seed's failing test
+            result = run_pg_nightly(tmp_path, published, "--fail-fast")
+        finally:
+            cursor.execute(f"delete from {PREFIX}_stewardship.decisions where finding_id = 'F-00000000beef'")
+            cursor.execute(
+                f"alter table {PREFIX}_stewardship.decisions add constraint decisions_decision_check "
+                "check (decision in ('accepted', 'false_positive', 'referred_back'))"
+            )
+    assert result.returncode == 1, output(result)
+    assert "dbt build failed" in result.stderr
+    assert schemas(published) == before
+
+
+def test_the_guard_refuses_a_build_that_would_shrink_a_mart(
+    published: PostgresServer, tmp_path: Path
+) -> None:
+    mart = f"{MARTS}.dim_functional_classification"
+    with contextlib.closing(published.connect()) as owner, owner.cursor() as cursor:
+        owner.autocommit = True
+        cursor.execute(f"select count(*) from {mart}")
+        built = cursor.fetchone()
+        cursor.execute(f"create temporary table kept as select * from {mart}")
+        # the published mart holds twice what the next build will: the build would lose half of it
+        cursor.execute(f"insert into {mart} select * from {mart}")
+        try:
+            result = run_pg_nightly(tmp_path, published, "--max-shrink", "0.4", "--fail-fast")
+            cursor.execute(f"select count(*) from {mart}")
+            doubled = cursor.fetchone()
+        finally:
+            cursor.execute(f"truncate {mart}")
+            cursor.execute(f"insert into {mart} select * from kept")
+    assert result.returncode == 1, output(result)
+    assert "dim_functional_classification would shrink" in result.stderr
+    assert built is not None and doubled == (built[0] * 2,)
+    assert not [name for name in schemas(published) if "__build_" in name]
+
+
+def test_a_second_nightly_exits_4_and_changes_nothing(published: PostgresServer, tmp_path: Path) -> None:
+    before = schemas(published)
+    with contextlib.closing(published.connect()) as holder, holder.cursor() as cursor:
+        holder.autocommit = True
+        cursor.execute("select set_config('application_name', 'budget_warehouse nightly pid 4242', false)")
+        cursor.execute("select pg_advisory_lock(hashtext(%s))", (f"budget_warehouse nightly {PREFIX}",))
+        result = run_pg_nightly(tmp_path, published)
+    assert result.returncode == 4, output(result)
+    assert "another nightly is running" in result.stderr
+    assert "pid 4242" in result.stderr
+    assert schemas(published) == before

@@ -1,0 +1,64 @@
+"""The models are engine-neutral: DuckDB-only SQL lives in macros/cross_engine, behind adapter.dispatch.
+
+The PostgreSQL build (tests/postgres/test_same_answers.py) proves the models run there; this test, which needs
+no server, names the construct and the file when one slips back into a model, a test or a shared macro.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT_DIR
+
+CROSS_ENGINE = PROJECT_DIR / "macros" / "cross_engine"
+# DuckDB-only SQL, and the macro (or portable form) to use instead.
+DUCKDB_ONLY = {
+    r"union\s+all\s+by\s+name": "union_all_by_name / union_check_rows",
+    r"group\s+by\s+all\b": "group by the columns named",
+    r"\*\s*(exclude|replace)\s*\(": "the columns named",
+    r"\bqualify\b": "row_number() in a subquery",
+    r"\btry_cast\s*\(": "text_to_integer / text_to_decimal / text_to_date / text_to_boolean",
+    r"\bregexp_(matches|full_match|extract|extract_all)\s*\(": "regex_contains, regex_extract ...",
+    r"\b(list|list_contains|list_sort|list_distinct|list_value|len)\s*\(": "macros/cross_engine/lists.sql",
+    r"\bstring_split\s*\(": "string_to_array",
+    r"\barg_(max|min)\s*\(": "value_at_max",
+    r"\bany_value\s*\(": "min() where the group holds one value",
+    r"\bhugeint\b|//": "exact_quotient_12",
+    r"\bignore\s+nulls\b": "last_non_null",
+    r"\b(strftime|strptime|last_day)\s*\(": "extract / make_date / interval arithmetic",
+}
+COMMENTS = re.compile(r"\{#.*?#\}|--[^\n]*", re.DOTALL)
+
+
+def sql_files() -> list[Path]:
+    files = [
+        path
+        for folder in ("models", "macros", "tests")
+        for path in sorted((PROJECT_DIR / folder).rglob("*.sql"))
+        if CROSS_ENGINE not in path.parents
+    ]
+    assert len(files) > 50
+    return files
+
+
+@pytest.mark.parametrize("path", sql_files(), ids=lambda path: str(path.relative_to(PROJECT_DIR)))
+def test_no_duckdb_only_sql_outside_the_cross_engine_macros(path: Path) -> None:
+    text = COMMENTS.sub("", path.read_text(encoding="utf-8")).lower()
+    found = {
+        match.group(0): instead
+        for pattern, instead in DUCKDB_ONLY.items()
+        for match in [re.search(pattern, text)]
+        if match
+    }
+    assert not found, f"{path.relative_to(PROJECT_DIR)}: DuckDB-only SQL (use instead): {found}"
+
+
+def test_every_cross_engine_macro_has_a_default_for_postgres() -> None:
+    """A dispatched macro with a duckdb__ form has a default__ (ANSI / PostgreSQL) form beside it."""
+    for path in sorted(CROSS_ENGINE.glob("*.sql")):
+        text = path.read_text(encoding="utf-8")
+        for name in re.findall(r"macro duckdb__(\w+)\(", text):
+            assert f"macro default__{name}(" in text, f"{path.name}: {name} has no default__ form"
