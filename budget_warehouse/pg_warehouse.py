@@ -69,7 +69,8 @@ def schema_name(prefix: str, layer: str) -> str:
 
 
 def qualify(query: str, prefix: str) -> str:
-    """A query written against DuckDB's schema names (marts.x) with PostgreSQL's (<prefix>_marts.x)."""
+    """A query written against DuckDB's schema names (marts.x) with PostgreSQL's (<prefix>_marts.x). Text
+    literals are not told apart: the readers' queries name no schema inside one."""
     return _LAYER_REFERENCE.sub(lambda match: f"{prefix}_{match.group(1)}.", query)
 
 

@@ -31,7 +31,10 @@
     regexp_matches({{ text }}, {{ pattern }})
 {%- endmacro %}
 
-{#- Group `group` (0: the whole match) of the first match; '' when there is no match, null for null text. -#}
+{#-
+    Group `group` (0: the whole match) of the first match; '' when there is no match (as DuckDB), null for null
+    text. PostgreSQL wraps the pattern in one more group, so a pattern must not refer back to a group by number.
+-#}
 {% macro regex_extract(text, pattern, group=0) -%}
     {{ return(adapter.dispatch('regex_extract', 'budget_warehouse')(text, pattern, group)) }}
 {%- endmacro %}
