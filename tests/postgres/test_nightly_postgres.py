@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import psycopg2
 import psycopg2.errors
 import pytest
@@ -118,13 +119,22 @@ def reader(published: PostgresServer) -> Iterator[psycopg2.extensions.connection
     connection.close()
 
 
-def test_the_nightly_publishes_the_layers_and_leaves_no_build_behind(published: PostgresServer) -> None:
+def test_the_nightly_publishes_the_layers_and_leaves_no_build_behind(
+    published: PostgresServer, sample_warehouse: Path
+) -> None:
     names = schemas(published)
-    assert MARTS in names
-    assert f"{PREFIX}_landing" in names
-    assert f"{PREFIX}_stewardship" in names
+    for layer in ("landing", "staging", "intermediate", "marts", "reference", "review", "stewardship"):
+        assert f"{PREFIX}_{layer}" in names
     assert not [name for name in names if "__build_" in name or "__previous_" in name]
-    assert "dim_functional_classification" in mart_tables(published)
+    # every mart the DuckDB nightly publishes, published here too
+    with duckdb.connect(str(sample_warehouse), read_only=True) as connection:
+        duckdb_marts = [
+            name
+            for (name,) in connection.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+            ).fetchall()
+        ]
+    assert mart_tables(published) == duckdb_marts
 
 
 def _summary(stdout: str) -> list[str]:
