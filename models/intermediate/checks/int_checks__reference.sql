@@ -48,7 +48,7 @@ parent_name_lists as (
         kuan_code,
         source_section,
         is_accepted,
-        regexp_split_to_array(parent_names_printed, '\s*/\s*') as name_list,
+        {{ regex_split('parent_names_printed', "'\\s*/\\s*'") }} as name_list,
         -- a 项 line prints its 类 and 款, a 款 line its 类
         case function_level when '项' then 2 when '款' then 1 end as expected_name_count
     from function_lines
@@ -58,7 +58,7 @@ parent_name_lists as (
 parent_name_levels as (
     select
         *,
-        unnest({{ integer_series(1, 'expected_name_count') }}) as ancestor_level
+        {{ unnest_list(integer_series(1, 'expected_name_count'), 'ancestor_level') }}
     from parent_name_lists
     where {{ list_length("name_list") }} = expected_name_count
 ),
@@ -150,7 +150,7 @@ distinct_codes as (
         code,
         bool_and(is_well_formed) as is_well_formed,
         bool_or(is_accepted) as is_on_accepted_row,
-        string_agg(distinct source_section, '; ' order by source_section) as source_sections
+        {{ string_agg_distinct_sorted('source_section', "'; '") }} as source_sections
     from codes_in_disclosures
     group by disclosure_id, fiscal_year, code_kind, code
 ),
@@ -204,7 +204,7 @@ ref_01 as (
         cast(null as decimal(38, 10)) as tolerance,
         '位' as unit,
         case when is_well_formed then 'pass' else 'fail' end as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         case
             when is_well_formed then null
             when code_kind = 'function' then '功能分类编码 ' || code || ' 应为 3、5 或 7 位数字'
@@ -228,9 +228,9 @@ ref_02 as (
         cast(null as decimal(38, 10)) as provided_value,
         cast(null as decimal(38, 10)) as expected_value,
         cast(null as decimal(38, 10)) as tolerance,
-        cast(null as varchar) as unit,
+        cast(null as {{ text_type() }}) as unit,
         case when is_in_reference then 'pass' else 'fail' end as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         case
             when is_in_reference then null
             when code_kind = 'function' then '编码 ' || code || ' 不在 ' || fiscal_year || ' 年度的功能分类科目中'
@@ -257,9 +257,9 @@ ref_03 as (
         cast(null as decimal(38, 10)) as provided_value,
         cast(null as decimal(38, 10)) as expected_value,
         cast(null as decimal(38, 10)) as tolerance,
-        cast(null as varchar) as unit,
+        cast(null as {{ text_type() }}) as unit,
         case when is_parent_in_reference then 'pass' else 'fail' end as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         case
             when is_parent_in_reference then null
             when code_kind = 'function' then '上级科目 ' || parent_code || ' 不在 ' || fiscal_year || ' 年度的功能分类科目中'
@@ -287,22 +287,20 @@ printed_names as (
         codes_in_disclosures.printed_name,
         looked_up.reference_name,
         looked_up.is_in_reference,
-        exists(
-            select 1
-            from functional_aliases
-            where
-                codes_in_disclosures.code_kind = 'function'
-                and functional_aliases.function_code = codes_in_disclosures.code
-                and functional_aliases.alias_name = codes_in_disclosures.printed_name
-        ) as is_known_alias,
-        string_agg(distinct codes_in_disclosures.source_section, '; ' order by codes_in_disclosures.source_section)
-            as source_sections
+        -- a join, not exists(): Spark cannot plan a correlated exists beside a group by
+        bool_or(known_aliases.function_code is not null) as is_known_alias,
+        {{ string_agg_distinct_sorted('codes_in_disclosures.source_section', "'; '") }} as source_sections
     from codes_in_disclosures
     inner join looked_up
         on
             codes_in_disclosures.disclosure_id = looked_up.disclosure_id
             and codes_in_disclosures.code_kind = looked_up.code_kind
             and codes_in_disclosures.code = looked_up.code
+    left join (select distinct function_code, alias_name from functional_aliases) as known_aliases
+        on
+            codes_in_disclosures.code_kind = 'function'
+            and codes_in_disclosures.code = known_aliases.function_code
+            and codes_in_disclosures.printed_name = known_aliases.alias_name
     where
         codes_in_disclosures.is_accepted
         and codes_in_disclosures.is_well_formed
@@ -328,13 +326,13 @@ ref_04 as (
         cast(null as decimal(38, 10)) as provided_value,
         cast(null as decimal(38, 10)) as expected_value,
         cast(null as decimal(38, 10)) as tolerance,
-        cast(null as varchar) as unit,
+        cast(null as {{ text_type() }}) as unit,
         case
             when not is_in_reference then 'insufficient_data'
             when printed_name = reference_name or is_known_alias then 'pass'
             else 'fail'
         end as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         case
             when not is_in_reference then '编码不在参照表中，无从比较名称'
             when printed_name = reference_name then null
@@ -359,17 +357,17 @@ names_per_code as (
         code_kind,
         code,
         count(distinct case when is_known_alias then reference_name else printed_name end) as name_count,
-        string_agg(
-            distinct printed_name || '（' || case name_source
+        {{ string_agg_distinct_sorted(
+            "printed_name || '（' || case name_source
                 when 'table' then '表格'
                 when 'table_parent_names' then '表格所列类款名称'
                 when 'glossary' then '名词解释'
                 else '文字说明'
-            end || '）',
-            '、'
-        ) as names_printed_zh,
-        string_agg(distinct printed_name || ' (' || name_source || ')', ', ') as names_printed_en,
-        string_agg(distinct source_sections, '; ') as source_sections
+            end || '）'",
+            "'、'"
+        ) }} as names_printed_zh,
+        {{ string_agg_distinct_sorted("printed_name || ' (' || name_source || ')'", "', '") }} as names_printed_en,
+        {{ string_agg_distinct_sorted('source_sections', "'; '") }} as source_sections
     from printed_names
     group by disclosure_id, code_kind, code
 ),
@@ -384,8 +382,8 @@ ref_05 as (
         cast(1 as decimal(38, 10)) as expected_value,
         cast(0 as decimal(38, 10)) as tolerance,
         '个名称' as unit,
-        cast(null as varchar) as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as status,
+        cast(null as {{ text_type() }}) as severity_override,
         case when name_count > 1 then '同一编码列示了不同名称：' || names_printed_zh end as note_zh,
         case when name_count > 1 then 'the code is printed with different names: ' || names_printed_en end as note_en,
         source_sections
