@@ -136,3 +136,20 @@
 {% macro spark__regex_split(text, pattern) -%}
     split({{ text }}, {{ pattern }}, -1)
 {%- endmacro %}
+
+{#-
+    `text like pattern`, where a backslash in the pattern takes the next character literally (\_ is an
+    underscore). Spark's LIKE escapes with a backslash by default, and its lexer reads '\' as an unfinished
+    string, so there the escape clause is left out.
+-#}
+{% macro like_backslash_escaped(text, pattern) -%}
+    {{ return(adapter.dispatch('like_backslash_escaped', 'budget_warehouse')(text, pattern)) }}
+{%- endmacro %}
+
+{% macro default__like_backslash_escaped(text, pattern) -%}
+    ({{ text }}) like ({{ pattern }}) escape '\'
+{%- endmacro %}
+
+{% macro spark__like_backslash_escaped(text, pattern) -%}
+    ({{ text }}) like ({{ pattern }})
+{%- endmacro %}

@@ -140,7 +140,8 @@ stated_project_amounts as (
         narrative.subject_name || '（' || narrative.section || '）' as subject_name,
         narrative.value_wan_yuan as provided_value,
         case
-            when narrative.subject_code like '%\_budget\_full\_year' escape '\' then projects.budget_amount
+            when {{ like_backslash_escaped('narrative.subject_code', "'%\\_budget\\_full\\_year'") }}
+                then projects.budget_amount
             else projects.executed_amount
         end as expected_value,
         cast(0 as decimal(38, 10)) as tolerance,
@@ -201,7 +202,7 @@ summary_expected as (
             and summary_targets.table_code = summary_lines.table_code
             and summary_targets.side = summary_lines.side
             and summary_targets.fund_type = summary_lines.fund_type
-            and summary_lines.item_code like summary_targets.item_pattern escape '\'
+            and {{ like_backslash_escaped('summary_lines.item_code', 'summary_targets.item_pattern') }}
     where narrative.metric = 'amount' and narrative.subject_type in ('total', 'item')
     group by narrative.disclosure_id, narrative.figure_id, summary_targets.table_code, summary_targets.side
 ),
