@@ -165,7 +165,8 @@ cmp_04 as (
             else '文件未印该表'
         end as note_zh,
         case printed_tables.status
-            when 'printed' then 'printed from page ' || coalesce(cast(printed_tables.page_first as {{ text_type() }}), '?')
+            when 'printed'
+                then 'printed from page ' || coalesce(cast(printed_tables.page_first as {{ text_type() }}), '?')
             when 'printed_empty' then 'printed empty' || coalesce(': ' || printed_tables.empty_note, '')
             else 'the document does not print this table'
         end as note_en,

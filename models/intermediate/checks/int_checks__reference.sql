@@ -37,6 +37,13 @@ functional_aliases as (
     select * from {{ ref('stg_reference__functional_code_aliases') }}
 ),
 
+known_aliases as (
+    select distinct
+        function_code,
+        alias_name
+    from functional_aliases
+),
+
 economic_codes as (
     select * from {{ ref('stg_reference__economic_codes') }}
 ),
@@ -296,7 +303,7 @@ printed_names as (
             codes_in_disclosures.disclosure_id = looked_up.disclosure_id
             and codes_in_disclosures.code_kind = looked_up.code_kind
             and codes_in_disclosures.code = looked_up.code
-    left join (select distinct function_code, alias_name from functional_aliases) as known_aliases
+    left join known_aliases
         on
             codes_in_disclosures.code_kind = 'function'
             and codes_in_disclosures.code = known_aliases.function_code

@@ -19,10 +19,12 @@ renamed as (
         trim(cast(source.description as {{ text_type() }})) as description,
         lower(trim(cast(source.operation as {{ text_type() }}))) as operation_type,
         nullif(trim(cast(source.result_figure_id as {{ text_type() }})), '') as result_figure_id,
-        nullif({{ regex_replace_all('trim(cast(source.operand_figure_ids as ' ~ text_type() ~ '))', "'\\s*\\|\\s*'", "'|'") }}, '')
-            as operand_figure_ids,
-        nullif({{ regex_replace_all('trim(cast(source.constant_factor as ' ~ text_type() ~ '))', "'\\s+'", "''") }}, '')
-            as constant_factor_printed,
+        nullif({{ regex_replace_all(
+            'trim(cast(source.operand_figure_ids as ' ~ text_type() ~ '))', "'\\s*\\|\\s*'", "'|'"
+        ) }}, '') as operand_figure_ids,
+        nullif({{ regex_replace_all(
+            'trim(cast(source.constant_factor as ' ~ text_type() ~ '))', "'\\s+'", "''"
+        ) }}, '') as constant_factor_printed,
         trim(cast(source.constant_note as {{ text_type() }})) as constant_note,
         coalesce({{ text_to_boolean("source.list_is_open") }}, false) as list_is_open,
         trim(cast(source.source_quote as {{ text_type() }})) as source_quote,

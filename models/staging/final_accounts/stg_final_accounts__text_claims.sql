@@ -21,8 +21,9 @@ renamed as (
         nullif(trim(cast(source.threshold_value as {{ text_type() }})), '') as threshold_printed,
         {{ text_to_decimal("trim(cast(source.threshold_value as " ~ text_type() ~ "))", 24, 6) }} as threshold_value,
         nullif(trim(cast(source.target_figure_id as {{ text_type() }})), '') as target_figure_id,
-        nullif({{ regex_replace_all('trim(cast(source.indicator_refs as ' ~ text_type() ~ '))', "'\\s*\\|\\s*'", "'|'") }}, '')
-            as indicator_refs,
+        nullif({{ regex_replace_all(
+            'trim(cast(source.indicator_refs as ' ~ text_type() ~ '))', "'\\s*\\|\\s*'", "'|'"
+        ) }}, '') as indicator_refs,
         nullif(lower(trim(cast(source.list_source as {{ text_type() }}))), '') as list_source,
         nullif(trim(cast(source.list_id as {{ text_type() }})), '') as list_id,
         coalesce({{ text_to_boolean("source.list_is_open") }}, false) as list_is_open,
