@@ -41,6 +41,7 @@ SPARK_REJECTS = {
     r"\bstring_agg\s*\(": "string_agg_ordered / string_agg_sorted / string_agg_distinct_sorted",
     r"\bregexp_replace\s*\([^;]*?'g'\s*\)": "regex_replace_all (Spark's groups are $1)",
     r"escape\s+'\\'": "like_backslash_escaped (Spark's lexer reads '\\' as an unfinished string)",
+    r"[a-z]''[a-z]": "a text without an apostrophe (Spark reads 'a''b' as 'ab')",
     r"\bltrim\s*\([^()]*,": "trim_leading (Spark's ltrim takes the characters first)",
 }
 COMMENTS = re.compile(r"\{#.*?#\}|--[^\n]*", re.DOTALL)

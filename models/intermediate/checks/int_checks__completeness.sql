@@ -120,7 +120,7 @@ cmp_01 as (
                 then fund_tables.table_code || ' is printed empty with the note: ' || empty_tables.empty_note
             when fund_statements.statement_count > 0 and fund_statements.nonzero_count = 0
                 then
-                    fund_tables.table_code || ' is absent and the narrative states the fund''s expenditure as 0 ('
+                    fund_tables.table_code || ' is absent and the narrative states the expenditure of the fund as 0 ('
                     || fund_statements.figure_ids || '): declared empty'
             when fund_statements.statement_count > 0
                 then

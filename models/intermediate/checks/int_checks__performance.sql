@@ -211,7 +211,7 @@ perf_02 as (
                 then
                     'cost indicator actuals: '
                     || actuals_printed
-                    || ' (actuals without a unit read in the target''s unit)'
+                    || ' (actuals without a unit read in the unit of the target)'
             else 'cost indicator actuals: ' || actuals_printed
         end as note_en,
         source_section as source_sections
@@ -333,7 +333,7 @@ perf_04 as (
                         else ' (met when not below the target)'
                     end
                     || case
-                        when is_actual_unit_assumed then '; the actual has no unit and is read in the target''s unit'
+                        when is_actual_unit_assumed then '; the actual has no unit: read in the unit of the target'
                         else ''
                     end
             when 'bound'
