@@ -42,6 +42,7 @@ SPARK_REJECTS = {
     r"\bregexp_replace\s*\([^;]*?'g'\s*\)": "regex_replace_all (Spark's groups are $1)",
     r"escape\s+'\\'": "like_backslash_escaped (Spark's lexer reads '\\' as an unfinished string)",
     r"[a-z]''[a-z]": "a text without an apostrophe (Spark reads 'a''b' as 'ab')",
+    r"\b[a-z_]+\[[a-z_][a-z0-9_]*\]": "list_element (Spark counts [] from 0)",
     r"\bltrim\s*\([^()]*,": "trim_leading (Spark's ltrim takes the characters first)",
 }
 COMMENTS = re.compile(r"\{#.*?#\}|--[^\n]*", re.DOTALL)

@@ -104,3 +104,17 @@
         explode(transform({{ list }}, element -> {{ element }})) as {{ value_name }}
     {%- endif -%}
 {%- endmacro %}
+
+{#- The element at `position`, counted from 1; null past the end. -#}
+{% macro list_element(list, position) -%}
+    {{ return(adapter.dispatch('list_element', 'budget_warehouse')(list, position)) }}
+{%- endmacro %}
+
+{% macro default__list_element(list, position) -%}
+    ({{ list }})[{{ position }}]
+{%- endmacro %}
+
+{#- Spark's [] counts from 0; element_at from 1. -#}
+{% macro spark__list_element(list, position) -%}
+    element_at({{ list }}, {{ position }})
+{%- endmacro %}

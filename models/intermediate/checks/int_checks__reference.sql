@@ -76,7 +76,7 @@ parent_names as (
         source_section,
         is_accepted,
         case ancestor_level when 1 then lei_code when 2 then kuan_code end as ancestor_code,
-        trim(name_list[ancestor_level]) as printed_name
+        trim({{ list_element('name_list', 'ancestor_level') }}) as printed_name
     from parent_name_levels
 ),
 
