@@ -58,9 +58,9 @@ dev: install
 SPARK_DIR := $(CURDIR)/warehouse/spark
 dev-spark: install
 	mkdir -p $(SPARK_DIR)
-	rm -f $(SPARK_DIR)/landing.duckdb
-	$(BIN)/python -m budget_warehouse.landing.land $(SPARK_DIR)/landing.duckdb $(RAW)
-	$(BIN)/python -m budget_warehouse.landing.to_parquet $(SPARK_DIR)/landing.duckdb $(SPARK_DIR)/landing
+	rm -f $(SPARK_DIR)/landed.duckdb
+	$(BIN)/python -m budget_warehouse.landing.land $(SPARK_DIR)/landed.duckdb $(RAW)
+	$(BIN)/python -m budget_warehouse.landing.to_parquet $(SPARK_DIR)/landed.duckdb $(SPARK_DIR)/landing
 	BUDGET_WAREHOUSE_SPARK_DIR=$(SPARK_DIR) BUDGET_WAREHOUSE_SPARK_LANDING_DIR=$(SPARK_DIR)/landing \
 		$(BIN)/dbt build --target spark
 

@@ -50,17 +50,22 @@ def export_landing_to_parquet(duckdb_path: Path, folder: Path) -> dict[str, int]
     building.mkdir(parents=True)
     written: dict[str, int] = {}
     with duckdb.connect(str(duckdb_path), read_only=True) as source:
+        # qualified by the file's catalog: a file named landing.duckdb makes `landing` alone ambiguous
+        row = source.execute("select current_database()").fetchone()
+        catalog = str(row[0]).replace('"', '""') if row else "memory"
         for table in _landed_tables(source):
+            relation = f'"{catalog}".{LANDING_SCHEMA}."{table}"'
             target = building / table / "data.parquet"
             target.parent.mkdir()
             # the path is ours (no quote in a folder we name is expected, but one would be doubled)
             path = str(target).replace("'", "''")
-            source.execute(f"copy {LANDING_SCHEMA}.\"{table}\" to '{path}' (format parquet)")
+            source.execute(f"copy {relation} to '{path}' (format parquet)")
             row = source.execute(f"select count(*) from read_parquet('{path}')").fetchone()
-            expected = source.execute(f'select count(*) from {LANDING_SCHEMA}."{table}"').fetchone()
+            expected = source.execute(f"select count(*) from {relation}").fetchone()
             written[table] = int(row[0]) if row else 0
             if expected is None or written[table] != expected[0]:
-                raise ValueError(f"{table}: {written[table]} rows written where the landing file holds {expected}")
+                held = expected[0] if expected else 0
+                raise ValueError(f"{table}: {written[table]} rows written, the landing file holds {held}")
     previous = folder.with_name(folder.name + ".previous")
     shutil.rmtree(previous, ignore_errors=True)
     if folder.exists():
