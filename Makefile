@@ -9,7 +9,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 # Great Expectations never tries the network: stewards often work on closed networks.
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: install system-packages nightly dev test lint validate unacknowledged docs clean import bench-pdf bench
+.PHONY: install system-packages nightly dev dev-spark test lint validate unacknowledged docs clean import bench-pdf bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,18 @@ dev: install
 	rm -f $(DEV_WAREHOUSE) $(DEV_WAREHOUSE).wal
 	$(BIN)/python -m budget_warehouse.landing.land $(DEV_WAREHOUSE) $(RAW)
 	$(BIN)/dbt build
+
+## The same on Spark in local mode (Java needed): land into a scratch DuckDB file, export the landed tables as
+## Parquet under warehouse/spark/landing, and build with the `spark` target (tables and metastore under
+## warehouse/spark). The README, "On Spark", says how to point it at a cluster.
+SPARK_DIR := $(CURDIR)/warehouse/spark
+dev-spark: install
+	mkdir -p $(SPARK_DIR)
+	rm -f $(SPARK_DIR)/landed.duckdb
+	$(BIN)/python -m budget_warehouse.landing.land $(SPARK_DIR)/landed.duckdb $(RAW)
+	$(BIN)/python -m budget_warehouse.landing.to_parquet $(SPARK_DIR)/landed.duckdb $(SPARK_DIR)/landing
+	BUDGET_WAREHOUSE_SPARK_DIR=$(SPARK_DIR) BUDGET_WAREHOUSE_SPARK_LANDING_DIR=$(SPARK_DIR)/landing \
+		$(BIN)/dbt build --target spark
 
 lint: install
 	$(BIN)/sqlfluff lint models macros tests

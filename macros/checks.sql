@@ -148,16 +148,16 @@
         {{ disclosure_id }} as disclosure_id,
         '{{ rule_id }}' as rule_id,
         '(all)' as subject,
-        cast(null as varchar) as subject_name,
+        cast(null as {{ text_type() }}) as subject_name,
         cast(null as decimal(38, 10)) as provided_value,
         cast(null as decimal(38, 10)) as expected_value,
         cast(null as decimal(38, 10)) as tolerance,
-        cast(null as varchar) as unit,
+        cast(null as {{ text_type() }}) as unit,
         '{{ status }}' as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         {{ note_zh }} as note_zh,
         {{ note_en }} as note_en,
-        cast(null as varchar) as source_sections
+        cast(null as {{ text_type() }}) as source_sections
 {%- endmacro %}
 
 {#- A number as a steward reads it: no trailing zeros, at most 6 decimals. -#}
@@ -169,7 +169,7 @@
 {% macro default__format_number(value) -%}
     case
         when {{ value }} is null then '—'
-        else cast(trim_scale(round(cast({{ value }} as numeric), 6)) as varchar)
+        else cast(trim_scale(round(cast({{ value }} as numeric), 6)) as {{ text_type() }})
     end
 {%- endmacro %}
 
@@ -180,6 +180,17 @@
         when {{ value }} is null then '—'
         when {{ value }} = trunc({{ value }}) then cast(cast({{ value }} as decimal(38, 0)) as varchar)
         else rtrim(rtrim(cast(round({{ value }}, 6) as varchar), '0'), '.')
+    end
+{%- endmacro %}
+
+{#- Spark: the decimal's text without trailing zeros (a group is $1 in Java's replacement). -#}
+{% macro spark__format_number(value) -%}
+    case
+        when {{ value }} is null then '—'
+        else regexp_replace(
+            regexp_replace(cast(round({{ value }}, 6) as string), '(\.[0-9]*?)0+$', '$1'),
+            '\.$', ''
+        )
     end
 {%- endmacro %}
 
@@ -207,7 +218,7 @@
                 and abs(totals.value_wan_yuan - parts.parts_sum) > {{ rounding_envelope('parts.parts_found') }}
                 then 'insufficient_data'
         end as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         case when parts.parts_missing is not null then '未列示：' || parts.parts_missing || '（按 0 计）' end
             as note_zh,
         case when parts.parts_missing is not null then 'not stated: ' || parts.parts_missing || ' (read as 0)' end
@@ -220,10 +231,10 @@
             candidates.figure_id,
             coalesce(sum(candidates.part_value), 0) as parts_sum,
             count(candidates.part_value) as parts_found,
-            string_agg(
-                case when candidates.part_value is null then candidates.part_subject end, '、'
-                order by candidates.part_position
-            ) as parts_missing,
+            {{ string_agg_ordered(
+                'case when candidates.part_value is null then candidates.part_subject end', "'、'",
+                'candidates.part_position'
+            ) }} as parts_missing,
             {{ string_agg_distinct_sorted('candidates.part_section', "'; '") }} as part_sections
         from (
             select
@@ -235,9 +246,7 @@
                 part_sections.section as part_section
             from narrative as statement
             cross join (
-                select
-                    unnest({{ part_subjects }}) as part_subject,
-                    unnest({{ integer_series(1, list_length(part_subjects)) }}) as part_position
+                select {{ unnest_list(part_subjects, 'part_subject', 'part_position') }}
             ) as part_list
             -- joins, not a subquery per statement and part: PostgreSQL runs a correlated subquery row by row
             left join (

@@ -3,10 +3,10 @@
     and the cell exactly as printed. Optional: a file without them leaves them empty.
 -#}
 {% macro evidence_columns(relation) -%}
-    {{ text_to_integer('cast(' ~ relation ~ '.page as varchar)') }} as page,
-    trim(cast({{ relation }}.page as varchar)) as page_text,
-    nullif(trim(cast({{ relation }}.bbox as varchar)), '') as bbox,
-    nullif(cast({{ relation }}.printed_text as varchar), '') as printed_text
+    {{ text_to_integer('cast(' ~ relation ~ '.page as ' ~ text_type() ~ ')') }} as page,
+    trim(cast({{ relation }}.page as {{ text_type() }})) as page_text,
+    nullif(trim(cast({{ relation }}.bbox as {{ text_type() }})), '') as bbox,
+    nullif(cast({{ relation }}.printed_text as {{ text_type() }}), '') as printed_text
 {%- endmacro %}
 
 {#- The rejection check of the evidence columns: a page that is given must be a whole number. -#}

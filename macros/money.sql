@@ -54,7 +54,7 @@
             then 'is in scientific notation, which is not allowed: ' || {{ printed }}
         when not {{ regex_full_match(printed, "'[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)'") }}
             then 'is not a number: ' || {{ printed }}
-        when length(split_part(ltrim(regexp_replace({{ printed }}, '^[+-]', ''), '0'), '.', 1)) > {{ integer_digits }}
+        when length(split_part({{ trim_leading(regex_replace_all(printed, "'^[+-]'", "''"), "'0'") }}, '.', 1)) > {{ integer_digits }}
             then 'is out of range (more than {{ integer_digits }} digits before the decimal point): ' || {{ printed }}
         when length(split_part({{ printed }} || '.', '.', 2)) > {{ scale }}
             then 'has more than {{ scale }} decimals (they would be rounded): ' || {{ printed }}
@@ -73,8 +73,8 @@
 
 {#- A money cell of a raw file: the text as printed and the exact amount (null when it is rejected). -#}
 {% macro amount_columns(printed_column, name='amount') -%}
-    trim(cast({{ printed_column }} as varchar)) as {{ name }}_printed,
-    {{ decimal_text_value('trim(cast(' ~ printed_column ~ ' as varchar))') }} as {{ name }}
+    trim(cast({{ printed_column }} as {{ text_type() }})) as {{ name }}_printed,
+    {{ decimal_text_value('trim(cast(' ~ printed_column ~ ' as ' ~ text_type() ~ '))') }} as {{ name }}
 {%- endmacro %}
 
 {#- The rejection check of a money cell staged with amount_columns: empty (when required), or why its text is

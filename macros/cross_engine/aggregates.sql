@@ -69,3 +69,54 @@
 {% macro duckdb__count_distinct_values(value) -%}
     len(list_distinct(list({{ value }})))
 {%- endmacro %}
+
+{% macro spark__count_distinct_values(value) -%}
+    count(distinct {{ value }})
+{%- endmacro %}
+
+{#-
+    Spark: collect_set / collect_list skip nulls, array_sort orders text byte by byte; null (not '') when no
+    value was collected, as string_agg.
+-#}
+{% macro spark__string_agg_distinct_sorted(value, separator) -%}
+    case when count({{ value }}) > 0 then array_join(array_sort(collect_set({{ value }})), {{ separator }}) end
+{%- endmacro %}
+
+{% macro spark__string_agg_sorted(value, separator) -%}
+    case when count({{ value }}) > 0 then array_join(array_sort(collect_list({{ value }})), {{ separator }}) end
+{%- endmacro %}
+
+{% macro spark__value_at_max(value, key) -%}
+    max_by({{ value }}, case when ({{ value }}) is not null then {{ key }} end)
+{%- endmacro %}
+
+{% macro spark__last_non_null(value, window_name) -%}
+    last({{ value }}, true) over {{ window_name }}
+{%- endmacro %}
+
+{#-
+    The non-null values joined by `separator` in the order of `order_by` (`string_agg(value, separator order by
+    key)`), of the rows `where` holds (none: every row); null when there is none.
+-#}
+{% macro string_agg_ordered(value, separator, order_by, where=none) -%}
+    {{ return(adapter.dispatch('string_agg_ordered', 'budget_warehouse')(value, separator, order_by, where)) }}
+{%- endmacro %}
+
+{% macro default__string_agg_ordered(value, separator, order_by, where=none) -%}
+    string_agg({{ value }}, {{ separator }} order by {{ order_by }}){% if where %} filter (where {{ where }}){% endif %}
+{%- endmacro %}
+
+{#- Spark: pairs (key, value) collected, sorted by key then value, the values joined. -#}
+{% macro spark__string_agg_ordered(value, separator, order_by, where=none) -%}
+    {%- set filter = ' filter (where ' ~ where ~ ')' if where else '' -%}
+    case
+        when count({{ value }}){{ filter }} > 0
+            then array_join(
+                transform(
+                    array_sort(collect_list(named_struct('k', {{ order_by }}, 'v', {{ value }})){{ filter }}),
+                    pair -> pair.v
+                ),
+                {{ separator }}
+            )
+    end
+{%- endmacro %}

@@ -20,7 +20,7 @@
     case
         when
             {{ regex_full_match('trim(' ~ text ~ ')', "'[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)'") }}
-            and length(split_part(ltrim(ltrim(ltrim(trim({{ text }}), '+'), '-'), '0'), '.', 1)) <= {{ precision - scale }}
+            and length(split_part({{ trim_leading(trim_leading(trim_leading('trim(' ~ text ~ ')', "'+'"), "'-'"), "'0'") }}, '.', 1)) <= {{ precision - scale }}
             then cast(trim({{ text }}) as decimal({{ precision }}, {{ scale }}))
         -- typed, so that PostgreSQL keeps the column's precision and scale (an untyped null drops them)
         else cast(null as decimal({{ precision }}, {{ scale }}))
@@ -65,4 +65,24 @@
         when lower(trim({{ text }})) in ('true', 't', 'yes', 'y', '1') then true
         when lower(trim({{ text }})) in ('false', 'f', 'no', 'n', '0') then false
     end
+{%- endmacro %}
+
+{#- Spark: cast gives null for an impossible date (ANSI mode off, as dbt-spark sets it). -#}
+{% macro spark__text_to_date(text) -%}
+    case
+        when {{ regex_full_match('trim(' ~ text ~ ')', "'[0-9]{4}-[0-9]{2}-[0-9]{2}'") }} then cast(trim({{ text }}) as date)
+    end
+{%- endmacro %}
+
+{#- The leading characters of `text` that are in `characters` removed (Spark's two-argument ltrim takes them first). -#}
+{% macro trim_leading(text, characters) -%}
+    {{ return(adapter.dispatch('trim_leading', 'budget_warehouse')(text, characters)) }}
+{%- endmacro %}
+
+{% macro default__trim_leading(text, characters) -%}
+    ltrim({{ text }}, {{ characters }})
+{%- endmacro %}
+
+{% macro spark__trim_leading(text, characters) -%}
+    trim(leading {{ characters }} from {{ text }})
 {%- endmacro %}

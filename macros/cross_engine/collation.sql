@@ -29,3 +29,8 @@
 {% macro duckdb__check_text_collation() -%}
     select 1
 {%- endmacro %}
+
+{#- Spark compares strings by their UTF-8 bytes. -#}
+{% macro spark__check_text_collation() -%}
+    select 1
+{%- endmacro %}

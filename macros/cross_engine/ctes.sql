@@ -10,3 +10,7 @@
 {% macro default__materialized_cte() -%}
     materialized
 {%- endmacro %}
+
+{#- Spark SQL has no materialisation hint: the CTE is planned as written. -#}
+{% macro spark__materialized_cte() -%}
+{%- endmacro %}

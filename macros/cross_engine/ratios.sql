@@ -29,3 +29,25 @@
         as decimal(38, 12)
     )
 {%- endmacro %}
+
+{#-
+    Spark divides decimals with at most 38 digits and rounds (half up) what does not fit, so the quotient is
+    built from two integer divisions (`div`, truncated toward zero, a bigint): the whole part, then the 12
+    decimals from the remainder. Both stay far inside a bigint (the whole part of a ratio of amounts, and a
+    remainder scaled by 10^12 divided by the larger denominator); the types are kept small so that Spark's
+    decimal arithmetic never drops a digit.
+-#}
+{% macro spark__exact_quotient_12(numerator, denominator) -%}
+    {%- set n = 'cast(round(cast((' ~ numerator ~ ') as decimal(38, 6)) * 1000000, 0) as decimal(38, 0))' -%}
+    {%- set d = 'cast(round(cast((' ~ denominator ~ ') as decimal(38, 6)) * 1000000, 0) as decimal(38, 0))' -%}
+    {%- set whole = '(' ~ n ~ ' div ' ~ d ~ ')' -%}
+    cast(
+        cast({{ whole }} as decimal(20, 0))
+        + cast(
+            (({{ n }} - cast({{ whole }} as decimal(20, 0)) * {{ d }}) * cast(1000000000000 as decimal(13, 0)))
+            div {{ d }}
+            as decimal(13, 0)
+        ) * cast(0.000000000001 as decimal(13, 12))
+        as decimal(38, 12)
+    )
+{%- endmacro %}

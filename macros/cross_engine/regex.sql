@@ -88,3 +88,68 @@
 {% macro default__regex_replace_all(text, pattern, replacement) -%}
     regexp_replace({{ text }}, {{ pattern }}, {{ replacement }}, 'g')
 {%- endmacro %}
+
+{#-
+    Spark: Java regular expressions, which agree with RE2 on the patterns the models use. String literals are
+    read as written (spark.sql.parser.escapedStringLiterals, profiles.yml), so '\s' reaches the pattern as is.
+    A full match ends at \z: Java's $ would also match before a final line break.
+-#}
+{% macro spark__regex_full_match(text, pattern) -%}
+    (({{ text }}) rlike concat('^(?:', {{ pattern }}, ')\z'))
+{%- endmacro %}
+
+{% macro spark__regex_contains(text, pattern) -%}
+    (({{ text }}) rlike ({{ pattern }}))
+{%- endmacro %}
+
+{#- Spark's regexp_extract gives '' when there is no match, as DuckDB's does. -#}
+{% macro spark__regex_extract(text, pattern, group=0) -%}
+    regexp_extract({{ text }}, {{ pattern }}, {{ group }})
+{%- endmacro %}
+
+{% macro spark__regex_extract_all(text, pattern) -%}
+    regexp_extract_all({{ text }}, {{ pattern }}, 0)
+{%- endmacro %}
+
+{% macro spark__regex_count(text, pattern) -%}
+    array_size(regexp_extract_all({{ text }}, {{ pattern }}, 0))
+{%- endmacro %}
+
+{#- Spark replaces every match; a group is named $1 in the replacement, not \1. -#}
+{% macro spark__regex_replace_all(text, pattern, replacement) -%}
+    {%- set java_replacement = namespace(text=replacement) -%}
+    {%- for group in range(1, 10) -%}
+        {%- set java_replacement.text = java_replacement.text | replace('\\' ~ group, '$' ~ group) -%}
+    {%- endfor -%}
+    regexp_replace({{ text }}, {{ pattern }}, {{ java_replacement.text }})
+{%- endmacro %}
+
+{#- The text split at every match of the pattern, as a list. -#}
+{% macro regex_split(text, pattern) -%}
+    {{ return(adapter.dispatch('regex_split', 'budget_warehouse')(text, pattern)) }}
+{%- endmacro %}
+
+{% macro default__regex_split(text, pattern) -%}
+    regexp_split_to_array({{ text }}, {{ pattern }})
+{%- endmacro %}
+
+{% macro spark__regex_split(text, pattern) -%}
+    split({{ text }}, {{ pattern }}, -1)
+{%- endmacro %}
+
+{#-
+    `text like pattern`, where a backslash in the pattern takes the next character literally (\_ is an
+    underscore). Spark's LIKE escapes with a backslash by default, and its lexer reads '\' as an unfinished
+    string, so there the escape clause is left out.
+-#}
+{% macro like_backslash_escaped(text, pattern) -%}
+    {{ return(adapter.dispatch('like_backslash_escaped', 'budget_warehouse')(text, pattern)) }}
+{%- endmacro %}
+
+{% macro default__like_backslash_escaped(text, pattern) -%}
+    ({{ text }}) like ({{ pattern }}) escape '\'
+{%- endmacro %}
+
+{% macro spark__like_backslash_escaped(text, pattern) -%}
+    ({{ text }}) like ({{ pattern }})
+{%- endmacro %}

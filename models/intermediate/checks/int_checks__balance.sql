@@ -25,13 +25,13 @@ grand_totals as (
     {{ narrative_identity_rows(
         'BAL-01',
         ['income_grand_total', 'income_expenditure_grand_total'],
-        "array['current_year_income_total', 'non_fiscal_balance_used', 'carry_forward_begin']"
+        text_list(["'current_year_income_total'", "'non_fiscal_balance_used'", "'carry_forward_begin'"])
     ) }}
     union all
     {{ narrative_identity_rows(
         'BAL-02',
         ['expenditure_grand_total', 'income_expenditure_grand_total'],
-        "array['current_year_expenditure_total', 'balance_distribution', 'carry_forward_end']"
+        text_list(["'current_year_expenditure_total'", "'balance_distribution'", "'carry_forward_end'"])
     ) }}
 ),
 
@@ -60,8 +60,8 @@ income_against_expenditure as (
         end as expected_value,
         cast(0.01 as decimal(38, 10)) as tolerance,
         '万元' as unit,
-        cast(null as varchar) as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as status,
+        cast(null as {{ text_type() }}) as severity_override,
         case when narrative.subject_code = 'income_expenditure_grand_total' then '收、支总计以同一数字列示' end as note_zh,
         case
             when narrative.subject_code = 'income_expenditure_grand_total'
@@ -100,8 +100,8 @@ fund_carry_over as (
         actual_total + coalesce(carry_forward_end, 0) as expected_value,
         {{ rounding_envelope(4) }} as tolerance,
         '万元' as unit,
-        cast(null as varchar) as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as status,
+        cast(null as {{ text_type() }}) as severity_override,
         '年初结转和结余 + 本年收入 对 本年支出 + 年末结转和结余' as note_zh,
         'opening carry-over + income against expenditure + closing carry-over' as note_en,
         source_sections
@@ -132,7 +132,7 @@ summary_balances as (
                     and abs({{ total }} - ({{ parts_sum(parts) }})) > {{ rounding_envelope(parts_found(parts)) }}
                     then 'insufficient_data'
             end as status,
-            cast(null as varchar) as severity_override,
+            cast(null as {{ text_type() }}) as severity_override,
             case when ({{ parts_found(parts) }}) < {{ parts | length }} then '空白行按 0 计' end as note_zh,
             case when ({{ parts_found(parts) }}) < {{ parts | length }} then 'blank lines read as 0' end as note_en,
             source_sections
@@ -149,10 +149,10 @@ summary_balances as (
         expenditure_grand_total as expected_value,
         cast(0.01 as decimal(38, 10)) as tolerance,
         '万元' as unit,
-        cast(null as varchar) as status,
-        cast(null as varchar) as severity_override,
-        cast(null as varchar) as note_zh,
-        cast(null as varchar) as note_en,
+        cast(null as {{ text_type() }}) as status,
+        cast(null as {{ text_type() }}) as severity_override,
+        cast(null as {{ text_type() }}) as note_zh,
+        cast(null as {{ text_type() }}) as note_en,
         source_sections
     from summary_columns
     where income_grand_total is not null

@@ -114,7 +114,7 @@ all_values as (
         -- the seed types scores as decimal(10, 2): the printed precision is what the value needs
         coalesce(
             length({{ regex_extract(
-                "regexp_replace(cast(printed_value as varchar), '0+$', '')", "'\\.([0-9]+)$'", 1
+                "regexp_replace(cast(printed_value as " ~ text_type() ~ "), '0+$', '')", "'\\.([0-9]+)$'", 1
             ) }}),
             0
         ) as printed_decimals,
@@ -159,8 +159,7 @@ operand_refs as (
         calculation_id,
         operation_type,
         operand_count as operands_listed,
-        unnest(string_to_array(operand_figure_ids, '|')) as operand_ref,
-        unnest({{ integer_series(1, 'operand_count') }}) as operand_position
+        {{ unnest_list(split_text('operand_figure_ids', "'|'"), 'operand_ref', 'operand_position') }}
     from calculations
 ),
 
@@ -204,16 +203,15 @@ operands_pivoted as (
         disclosure_id,
         calculation_id,
         count(*) as operand_count,
-        string_agg(operand_ref, ', ' order by operand_position) filter (where base_value is null)
-            as unresolved_refs,
+        {{ string_agg_ordered('operand_ref', "', '", 'operand_position', 'base_value is null') }} as unresolved_refs,
         count(distinct base_unit) as distinct_base_units,
         min(base_unit) as operand_base_unit,
         sum(base_value) as operand_sum,
         sum(base_half_unit) as operand_half_units,
         {{ string_agg_distinct_sorted("section", "'; '") }} as operand_sections,
-        string_agg(
-            {{ format_number('printed_value') }} || coalesce(printed_unit, '') || joiner, '' order by operand_position
-        ) as operands_printed,
+        {{ string_agg_ordered(
+            format_number('printed_value') ~ " || coalesce(printed_unit, '') || joiner", "''", 'operand_position'
+        ) }} as operands_printed,
         max({{ format_number('printed_value') }} || coalesce(printed_unit, '')) filter (where operand_position = 2)
             as operand_2_printed,
         {{ pivot_operands('base_value', 'operand_position', 'operand_', max_operands) }},

@@ -97,7 +97,7 @@ cmp_01 as (
             when fund_statements.statement_count > 0 and fund_statements.nonzero_count = 0 then 'pass'
             else 'fail'
         end as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         case
             when tables_present.line_count > 0
                 then '已列示' || fund_tables.table_code || '（' || tables_present.line_count || ' 行）'
@@ -120,7 +120,7 @@ cmp_01 as (
                 then fund_tables.table_code || ' is printed empty with the note: ' || empty_tables.empty_note
             when fund_statements.statement_count > 0 and fund_statements.nonzero_count = 0
                 then
-                    fund_tables.table_code || ' is absent and the narrative states the fund''s expenditure as 0 ('
+                    fund_tables.table_code || ' is absent and the narrative states the expenditure of the fund as 0 ('
                     || fund_statements.figure_ids || '): declared empty'
             when fund_statements.statement_count > 0
                 then
@@ -156,16 +156,17 @@ cmp_04 as (
         cast(null as decimal(38, 10)) as provided_value,
         cast(null as decimal(38, 10)) as expected_value,
         cast(null as decimal(38, 10)) as tolerance,
-        cast(null as varchar) as unit,
+        cast(null as {{ text_type() }}) as unit,
         case printed_tables.status when 'not_found' then 'fail' else 'pass' end as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         case printed_tables.status
-            when 'printed' then '已印，第 ' || coalesce(cast(printed_tables.page_first as varchar), '?') || ' 页起'
+            when 'printed' then '已印，第 ' || coalesce(cast(printed_tables.page_first as {{ text_type() }}), '?') || ' 页起'
             when 'printed_empty' then '印为空表' || coalesce('：' || printed_tables.empty_note, '')
             else '文件未印该表'
         end as note_zh,
         case printed_tables.status
-            when 'printed' then 'printed from page ' || coalesce(cast(printed_tables.page_first as varchar), '?')
+            when 'printed'
+                then 'printed from page ' || coalesce(cast(printed_tables.page_first as {{ text_type() }}), '?')
             when 'printed_empty' then 'printed empty' || coalesce(': ' || printed_tables.empty_note, '')
             else 'the document does not print this table'
         end as note_en,
@@ -207,7 +208,7 @@ list_counts as (
         disclosure_id,
         claim_id,
         count(distinct item_name) as item_count,
-        string_agg(item_name, '、' order by item_order) as items_printed,
+        {{ string_agg_ordered('item_name', "'、'", 'item_order') }} as items_printed,
         {{ string_agg_distinct_sorted("source_section", "'; '") }} as source_sections
     from listed_items
     group by disclosure_id, claim_id

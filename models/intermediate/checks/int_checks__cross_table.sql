@@ -147,8 +147,8 @@ pair_rows as (
         function_amount as expected_value,
         {{ rounding_envelope('function_cells + 1') }} as tolerance,
         '万元' as unit,
-        cast(null as varchar) as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as status,
+        cast(null as {{ text_type() }}) as severity_override,
         case
             when compared_with_line_total then '经济分类金额对功能分类金额（该表无基本支出列，与合计比较）'
             else '经济分类金额对功能分类基本支出'
@@ -183,10 +183,10 @@ basic_against_economic as (
         max(economic_totals.items_sum) as expected_value,
         {{ rounding_envelope('count(functions.basic_amount) + max(economic_totals.item_count)') }} as tolerance,
         '万元' as unit,
-        cast(null as varchar) as status,
-        cast(null as varchar) as severity_override,
-        cast(null as varchar) as note_zh,
-        cast(null as varchar) as note_en,
+        cast(null as {{ text_type() }}) as status,
+        cast(null as {{ text_type() }}) as severity_override,
+        cast(null as {{ text_type() }}) as note_zh,
+        cast(null as {{ text_type() }}) as note_en,
         {{ string_agg_distinct_sorted("functions.source_sections", "'; '") }} as source_sections
     from functions
     inner join economic_totals on functions.disclosure_id = economic_totals.disclosure_id
@@ -205,10 +205,10 @@ income_against_table as (
         sum(income_lines.amount_wan_yuan) as expected_value,
         {{ rounding_envelope('count(income_lines.amount_wan_yuan)') }} as tolerance,
         '万元' as unit,
-        cast(null as varchar) as status,
-        cast(null as varchar) as severity_override,
-        cast(null as varchar) as note_zh,
-        cast(null as varchar) as note_en,
+        cast(null as {{ text_type() }}) as status,
+        cast(null as {{ text_type() }}) as severity_override,
+        cast(null as {{ text_type() }}) as note_zh,
+        cast(null as {{ text_type() }}) as note_en,
         narrative.section as source_sections
     from narrative
     inner join income_lines on narrative.disclosure_id = income_lines.disclosure_id
@@ -229,10 +229,10 @@ basic_totals_against_economic_totals as (
         sum(economic_totals.amount_wan_yuan) as expected_value,
         {{ rounding_envelope('count(economic_totals.amount_wan_yuan)') }} as tolerance,
         '万元' as unit,
-        cast(null as varchar) as status,
-        cast(null as varchar) as severity_override,
-        cast(null as varchar) as note_zh,
-        cast(null as varchar) as note_en,
+        cast(null as {{ text_type() }}) as status,
+        cast(null as {{ text_type() }}) as severity_override,
+        cast(null as {{ text_type() }}) as note_zh,
+        cast(null as {{ text_type() }}) as note_en,
         general_total.source_section || '; '
         || {{ string_agg_distinct_sorted("economic_totals.source_section", "'; '") }} as source_sections
     from table_totals as general_total
@@ -310,7 +310,7 @@ summary_against_tables as (
             when target_status.table_status in ('printed_empty', 'not_found') then 'not_applicable'
             when target_status.is_printed = false then 'not_applicable'
         end as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         case
             when target_status.table_status = 'printed_empty'
                 then summary_targets.target_table || ' 印为空表（' || coalesce(target_status.empty_note, '无数据') || '）'

@@ -67,7 +67,7 @@ stated_groups as (
 ),
 
 basic_expenditure as (
-    {{ narrative_identity_rows('ECO-03', ['basic_expenditure'], "array['personnel_cost', 'public_cost']") }}
+    {{ narrative_identity_rows('ECO-03', ['basic_expenditure'], text_list(["'personnel_cost'", "'public_cost'"])) }}
 ),
 
 -- ECO-04 -------------------------------------------------------------------------------------------
@@ -82,10 +82,10 @@ class_rows as (
         sum(items.actual_amount) as expected_value,
         {{ rounding_envelope('count(items.actual_amount)') }} as tolerance,
         '万元' as unit,
-        cast(null as varchar) as status,
-        cast(null as varchar) as severity_override,
-        cast(null as varchar) as note_zh,
-        cast(null as varchar) as note_en,
+        cast(null as {{ text_type() }}) as status,
+        cast(null as {{ text_type() }}) as severity_override,
+        cast(null as {{ text_type() }}) as note_zh,
+        cast(null as {{ text_type() }}) as note_en,
         classes.source_sections
     from economic_items as classes
     inner join economic_items as items
@@ -115,10 +115,10 @@ printed_group_totals as (
         group_sums.items_sum as expected_value,
         {{ rounding_envelope('group_sums.item_count') }} as tolerance,
         '万元' as unit,
-        cast(null as varchar) as status,
-        cast(null as varchar) as severity_override,
-        cast(null as varchar) as note_zh,
-        cast(null as varchar) as note_en,
+        cast(null as {{ text_type() }}) as status,
+        cast(null as {{ text_type() }}) as severity_override,
+        cast(null as {{ text_type() }}) as note_zh,
+        cast(null as {{ text_type() }}) as note_en,
         table_totals.source_section as source_sections
     from table_totals
     left join group_sums

@@ -46,8 +46,8 @@ stated_amounts as (
         subject_code,
         min({{ to_wan_yuan('stated_value', 'unit') }}) as amount_wan_yuan,
         count(*) filter (where stated_value is null) as conflicting_count,
-        string_agg(figure_ids, ', ') as figure_ids,
-        string_agg(sections, '; ') as sections
+        {{ string_agg_sorted('figure_ids', "', '") }} as figure_ids,
+        {{ string_agg_sorted('sections', "'; '") }} as sections
     from agreed_figures
     where metric = 'amount' and unit in ('万元', '元', '亿元')
     group by disclosure_id, subject_type, subject_code
@@ -110,7 +110,7 @@ my_01_pairs as (
         {{ rounding_envelope(2) }} as tolerance,
         '万元' as unit,
         case when opening_amount is null or closing_amount is null then 'insufficient_data' end as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         case
             when closing_amount is null then '上年公开（' || previous_disclosure_id || '）未列示对应的年末结转和结余'
             else '上年公开（' || previous_disclosure_id || '）年末结转和结余 ' || {{ format_number('closing_amount') }} || ' 万元'
@@ -180,7 +180,7 @@ my_02_pairs as (
         {{ rounding_envelope(2) }} as tolerance,
         '万元' as unit,
         case when implied_prior_amount is null or previous_amount is null then 'insufficient_data' end as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         case
             when current_amount is null then '本年公开未列示该项的本年金额（或前后不一致），无法推算上年数'
             when previous_amount is null then '上年公开（' || previous_disclosure_id || '）未列示该项金额（或前后不一致）'
@@ -209,7 +209,7 @@ my_02_pairs as (
 ),
 
 multi_year_rules as (
-    select unnest(array['MY-01', 'MY-02']) as rule_id
+    select {{ unnest_list(text_list(["'MY-01'", "'MY-02'"]), 'rule_id') }}
 ),
 
 checked as (
@@ -230,13 +230,13 @@ not_run as (
         year_pairs.disclosure_id,
         rules.rule_id,
         '(all)' as subject,
-        cast(null as varchar) as subject_name,
+        cast(null as {{ text_type() }}) as subject_name,
         cast(null as decimal(38, 10)) as provided_value,
         cast(null as decimal(38, 10)) as expected_value,
         cast(null as decimal(38, 10)) as tolerance,
-        cast(null as varchar) as unit,
+        cast(null as {{ text_type() }}) as unit,
         'insufficient_data' as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         case
             when year_pairs.previous_disclosure_id is null
                 then
@@ -254,7 +254,7 @@ not_run as (
                 then 'no opening carry-over this year, or no closing carry-over in the previous disclosure'
             else 'the text states no change against the previous year'
         end as note_en,
-        cast(null as varchar) as source_sections
+        cast(null as {{ text_type() }}) as source_sections
     from year_pairs
     cross join multi_year_rules as rules
     left join checked

@@ -82,8 +82,8 @@ stated_function_amounts as (
         end as expected_value,
         {{ rounding_envelope(2) }} as tolerance,
         '万元' as unit,
-        cast(null as varchar) as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as status,
+        cast(null as {{ text_type() }}) as severity_override,
         case when functions.actual_amount is null and closure.lines_close then '该类无支出明细，按 0 计（各类之和等于合计）' end
             as note_zh,
         case
@@ -118,10 +118,10 @@ stated_three_public_amounts as (
         three_public.actual_amount as expected_value,
         cast(0 as decimal(38, 10)) as tolerance,
         '万元' as unit,
-        cast(null as varchar) as status,
-        cast(null as varchar) as severity_override,
-        cast(null as varchar) as note_zh,
-        cast(null as varchar) as note_en,
+        cast(null as {{ text_type() }}) as status,
+        cast(null as {{ text_type() }}) as severity_override,
+        cast(null as {{ text_type() }}) as note_zh,
+        cast(null as {{ text_type() }}) as note_en,
         narrative.section || coalesce('; ' || three_public.source_sections, '') as source_sections
     from narrative
     inner join three_public
@@ -140,15 +140,16 @@ stated_project_amounts as (
         narrative.subject_name || '（' || narrative.section || '）' as subject_name,
         narrative.value_wan_yuan as provided_value,
         case
-            when narrative.subject_code like '%\_budget\_full\_year' escape '\' then projects.budget_amount
+            when {{ like_backslash_escaped('narrative.subject_code', "'%\\_budget\\_full\\_year'") }}
+                then projects.budget_amount
             else projects.executed_amount
         end as expected_value,
         cast(0 as decimal(38, 10)) as tolerance,
         '万元' as unit,
-        cast(null as varchar) as status,
-        cast(null as varchar) as severity_override,
-        cast(null as varchar) as note_zh,
-        cast(null as varchar) as note_en,
+        cast(null as {{ text_type() }}) as status,
+        cast(null as {{ text_type() }}) as severity_override,
+        cast(null as {{ text_type() }}) as note_zh,
+        cast(null as {{ text_type() }}) as note_en,
         narrative.section || '; ' || projects.source_section as source_sections
     from narrative
     inner join projects
@@ -201,7 +202,7 @@ summary_expected as (
             and summary_targets.table_code = summary_lines.table_code
             and summary_targets.side = summary_lines.side
             and summary_targets.fund_type = summary_lines.fund_type
-            and summary_lines.item_code like summary_targets.item_pattern escape '\'
+            and {{ like_backslash_escaped('summary_lines.item_code', 'summary_targets.item_pattern') }}
     where narrative.metric = 'amount' and narrative.subject_type in ('total', 'item')
     group by narrative.disclosure_id, narrative.figure_id, summary_targets.table_code, summary_targets.side
 ),
@@ -221,8 +222,8 @@ stated_summary_amounts as (
             else cast(0 as decimal(38, 10))
         end as tolerance,
         '万元' as unit,
-        cast(null as varchar) as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as status,
+        cast(null as {{ text_type() }}) as severity_override,
         '与' || expected.table_code || '所列数字比较' as note_zh,
         'against the figure ' || expected.table_code || ' prints' as note_en,
         narrative.section || coalesce('; ' || expected.table_sections, '') as source_sections
@@ -437,8 +438,8 @@ restatement_rows as (
         first_value_stated as expected_value,
         cast(0 as decimal(38, 10)) as tolerance,
         unit,
-        cast(null as varchar) as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as status,
+        cast(null as {{ text_type() }}) as severity_override,
         '与 ' || first_figure_id || '（' || first_section || '）所列同一数字比较' as note_zh,
         'against the same figure stated in ' || first_figure_id || ' (' || first_section || ')' as note_en,
         first_section || '; ' || section as source_sections

@@ -113,7 +113,7 @@ perf_01_unstated as (
         cast(null as decimal(38, 10)) as tolerance,
         '%' as unit,
         'insufficient_data' as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         '文字未说明该项目的执行率' as note_zh,
         'the text states no execution rate for this project' as note_en,
         projects.source_section as source_sections
@@ -147,12 +147,10 @@ cost_sums as (
         count(*) filter (where is_actual_unit_assumed) as actual_unit_assumed_count,
         sum(actual_wan_yuan) as actual_sum,
         sum(target_wan_yuan) as target_sum,
-        string_agg(level_3 || ' ' || actual_text, '、' order by indicator_no) as actuals_printed,
-        string_agg(level_3 || ' ' || target_text, '、' order by indicator_no) as targets_printed,
-        string_agg(level_3, '、' order by indicator_no) filter (where actual_wan_yuan is null)
-            as actual_not_money,
-        string_agg(level_3, '、' order by indicator_no) filter (where target_wan_yuan is null)
-            as target_not_money
+        {{ string_agg_ordered("level_3 || ' ' || actual_text", "'、'", 'indicator_no') }} as actuals_printed,
+        {{ string_agg_ordered("level_3 || ' ' || target_text", "'、'", 'indicator_no') }} as targets_printed,
+        {{ string_agg_ordered('level_3', "'、'", 'indicator_no', 'actual_wan_yuan is null') }} as actual_not_money,
+        {{ string_agg_ordered('level_3', "'、'", 'indicator_no', 'target_wan_yuan is null') }} as target_not_money
     from cost_indicators
     group by disclosure_id, project_id
 ),
@@ -196,7 +194,7 @@ perf_02 as (
             when cost_indicator_count = 0 or actual_not_money_count > 0 or executed_amount is null
                 then 'insufficient_data'
         end as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         case
             when cost_indicator_count = 0 then '项目表没有成本指标'
             when actual_not_money_count > 0 then '成本指标实际完成值不是金额：' || actual_not_money
@@ -213,7 +211,7 @@ perf_02 as (
                 then
                     'cost indicator actuals: '
                     || actuals_printed
-                    || ' (actuals without a unit read in the target''s unit)'
+                    || ' (actuals without a unit read in the unit of the target)'
             else 'cost indicator actuals: ' || actuals_printed
         end as note_en,
         source_section as source_sections
@@ -234,7 +232,7 @@ perf_03 as (
             when cost_indicator_count = 0 or target_not_money_count > 0 or budget_amount is null
                 then 'insufficient_data'
         end as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         case
             when cost_indicator_count = 0 then '项目表没有成本指标'
             when target_not_money_count > 0 then '成本指标年度指标值不是金额：' || target_not_money
@@ -310,7 +308,7 @@ perf_04 as (
             ) then 'pass'
             else 'fail'
         end as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         case comparison
             when 'date' then '目标 ' || target_text || '，实际 ' || actual_text || '（越早越好）'
             when 'numeric'
@@ -335,7 +333,7 @@ perf_04 as (
                         else ' (met when not below the target)'
                     end
                     || case
-                        when is_actual_unit_assumed then '; the actual has no unit and is read in the target''s unit'
+                        when is_actual_unit_assumed then '; the actual has no unit: read in the unit of the target'
                         else ''
                     end
             when 'bound'
@@ -391,7 +389,7 @@ perf_05_rates as (
             when execution_rate_pct >= threshold_value then 'pass'
             else 'fail'
         end as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         case
             when project_id is null then '没有符合范围 ' || scope || ' 的项目'
             when execution_rate_pct is null then '项目预算数为 0 或缺失，执行率无定义'
@@ -416,7 +414,7 @@ completion_refs as (
     select
         disclosure_id,
         claim_id,
-        unnest(string_to_array(indicator_refs, '|')) as indicator_ref
+        {{ unnest_list(split_text('indicator_refs', "'|'"), 'indicator_ref') }}
     from claims
     where claim_type = 'all_completed'
 ),
@@ -430,10 +428,10 @@ completion_actuals as (
         sum(indicators.actual_number) filter (where indicators.actual_kind = 'numeric') as actual_sum,
         count(distinct coalesce(indicators.actual_unit, indicators.target_unit)) as unit_count,
         min(coalesce(indicators.actual_unit, indicators.target_unit)) as actual_unit,
-        string_agg(
-            coalesce(indicators.level_3 || ' ' || indicators.actual_text, completion_refs.indicator_ref || ' (?)'),
-            ' + ' order by completion_refs.indicator_ref
-        ) as actuals_printed,
+        {{ string_agg_ordered(
+            "coalesce(indicators.level_3 || ' ' || indicators.actual_text, completion_refs.indicator_ref || ' (?)')",
+            "' + '", 'completion_refs.indicator_ref'
+        ) }} as actuals_printed,
         {{ string_agg_distinct_sorted("indicators.source_section", "'; '") }} as indicator_sections
     from completion_refs
     left join indicators
@@ -462,7 +460,7 @@ perf_05_completion as (
             when completion_actuals.actual_sum >= figures.figure_value then 'pass'
             else 'fail'
         end as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         case
             when figures.figure_id is null then '找不到目标数字 ' || claims.target_figure_id
             when completion_actuals.numeric_count < completion_actuals.ref_count
@@ -534,7 +532,7 @@ perf_06 as (
             when score <= points then 'pass'
             else 'fail'
         end as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         case
             when points is null then '未列示分值，无法判断得分是否超过分值'
             when score is null then '未列示得分'
@@ -558,7 +556,7 @@ points_totals as (
         count(*) as item_count,
         count(points) as items_with_points,
         sum(points) as points_sum,
-        string_agg(cast(item_no as varchar), '、' order by item_no) filter (where points is null)
+        {{ string_agg_ordered('cast(item_no as ' ~ text_type() ~ ')', "'、'", 'item_no', 'points is null') }}
             as items_without_points,
         {{ string_agg_distinct_sorted("source_section", "'; '") }} as source_sections
     from self_evaluation_items
@@ -576,7 +574,7 @@ perf_07 as (
         cast(0 as decimal(38, 10)) as tolerance,
         '分' as unit,
         case when items_with_points < item_count then 'insufficient_data' end as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         case
             when items_with_points < item_count
                 then

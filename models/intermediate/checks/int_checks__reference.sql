@@ -37,6 +37,13 @@ functional_aliases as (
     select * from {{ ref('stg_reference__functional_code_aliases') }}
 ),
 
+known_aliases as (
+    select distinct
+        function_code,
+        alias_name
+    from functional_aliases
+),
+
 economic_codes as (
     select * from {{ ref('stg_reference__economic_codes') }}
 ),
@@ -48,7 +55,7 @@ parent_name_lists as (
         kuan_code,
         source_section,
         is_accepted,
-        regexp_split_to_array(parent_names_printed, '\s*/\s*') as name_list,
+        {{ regex_split('parent_names_printed', "'\\s*/\\s*'") }} as name_list,
         -- a 项 line prints its 类 and 款, a 款 line its 类
         case function_level when '项' then 2 when '款' then 1 end as expected_name_count
     from function_lines
@@ -58,7 +65,7 @@ parent_name_lists as (
 parent_name_levels as (
     select
         *,
-        unnest({{ integer_series(1, 'expected_name_count') }}) as ancestor_level
+        {{ unnest_list(integer_series(1, 'expected_name_count'), 'ancestor_level') }}
     from parent_name_lists
     where {{ list_length("name_list") }} = expected_name_count
 ),
@@ -69,7 +76,7 @@ parent_names as (
         source_section,
         is_accepted,
         case ancestor_level when 1 then lei_code when 2 then kuan_code end as ancestor_code,
-        trim(name_list[ancestor_level]) as printed_name
+        trim({{ list_element('name_list', 'ancestor_level') }}) as printed_name
     from parent_name_levels
 ),
 
@@ -204,7 +211,7 @@ ref_01 as (
         cast(null as decimal(38, 10)) as tolerance,
         '位' as unit,
         case when is_well_formed then 'pass' else 'fail' end as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         case
             when is_well_formed then null
             when code_kind = 'function' then '功能分类编码 ' || code || ' 应为 3、5 或 7 位数字'
@@ -228,9 +235,9 @@ ref_02 as (
         cast(null as decimal(38, 10)) as provided_value,
         cast(null as decimal(38, 10)) as expected_value,
         cast(null as decimal(38, 10)) as tolerance,
-        cast(null as varchar) as unit,
+        cast(null as {{ text_type() }}) as unit,
         case when is_in_reference then 'pass' else 'fail' end as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         case
             when is_in_reference then null
             when code_kind = 'function' then '编码 ' || code || ' 不在 ' || fiscal_year || ' 年度的功能分类科目中'
@@ -257,9 +264,9 @@ ref_03 as (
         cast(null as decimal(38, 10)) as provided_value,
         cast(null as decimal(38, 10)) as expected_value,
         cast(null as decimal(38, 10)) as tolerance,
-        cast(null as varchar) as unit,
+        cast(null as {{ text_type() }}) as unit,
         case when is_parent_in_reference then 'pass' else 'fail' end as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         case
             when is_parent_in_reference then null
             when code_kind = 'function' then '上级科目 ' || parent_code || ' 不在 ' || fiscal_year || ' 年度的功能分类科目中'
@@ -287,14 +294,8 @@ printed_names as {{ materialized_cte() }} (
         codes_in_disclosures.printed_name,
         looked_up.reference_name,
         looked_up.is_in_reference,
-        exists(
-            select 1
-            from functional_aliases
-            where
-                codes_in_disclosures.code_kind = 'function'
-                and functional_aliases.function_code = codes_in_disclosures.code
-                and functional_aliases.alias_name = codes_in_disclosures.printed_name
-        ) as is_known_alias,
+        -- a join, not exists(): Spark cannot plan a correlated exists beside a group by
+        bool_or(known_aliases.function_code is not null) as is_known_alias,
         {{ string_agg_distinct_sorted('codes_in_disclosures.source_section', "'; '") }} as source_sections
     from codes_in_disclosures
     inner join looked_up
@@ -302,6 +303,11 @@ printed_names as {{ materialized_cte() }} (
             codes_in_disclosures.disclosure_id = looked_up.disclosure_id
             and codes_in_disclosures.code_kind = looked_up.code_kind
             and codes_in_disclosures.code = looked_up.code
+    left join known_aliases
+        on
+            codes_in_disclosures.code_kind = 'function'
+            and codes_in_disclosures.code = known_aliases.function_code
+            and codes_in_disclosures.printed_name = known_aliases.alias_name
     where
         codes_in_disclosures.is_accepted
         and codes_in_disclosures.is_well_formed
@@ -327,13 +333,13 @@ ref_04 as (
         cast(null as decimal(38, 10)) as provided_value,
         cast(null as decimal(38, 10)) as expected_value,
         cast(null as decimal(38, 10)) as tolerance,
-        cast(null as varchar) as unit,
+        cast(null as {{ text_type() }}) as unit,
         case
             when not is_in_reference then 'insufficient_data'
             when printed_name = reference_name or is_known_alias then 'pass'
             else 'fail'
         end as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         case
             when not is_in_reference then '编码不在参照表中，无从比较名称'
             when printed_name = reference_name then null
@@ -383,8 +389,8 @@ ref_05 as (
         cast(1 as decimal(38, 10)) as expected_value,
         cast(0 as decimal(38, 10)) as tolerance,
         '个名称' as unit,
-        cast(null as varchar) as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as status,
+        cast(null as {{ text_type() }}) as severity_override,
         case when name_count > 1 then '同一编码列示了不同名称：' || names_printed_zh end as note_zh,
         case when name_count > 1 then 'the code is printed with different names: ' || names_printed_en end as note_en,
         source_sections

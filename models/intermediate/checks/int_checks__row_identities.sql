@@ -114,7 +114,7 @@ line_rows as (
                 and abs(total_amount - parts_sum) > {{ rounding_envelope('parts_found') }}
                 then 'insufficient_data'
         end as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         case when parts_found < parts_expected then '空白单元格按 0 计' end as note_zh,
         case when parts_found < parts_expected then 'blank cells read as 0' end as note_en,
         source_sections
@@ -125,15 +125,19 @@ narrative_rows as (
     {{ narrative_identity_rows(
         'ROW-01',
         ['current_year_expenditure_total'],
-        "array['basic_expenditure', 'project_expenditure', 'remit_to_superior', 'operating_expenditure',
-          'subsidy_to_affiliates']"
+        text_list([
+            "'basic_expenditure'", "'project_expenditure'", "'remit_to_superior'", "'operating_expenditure'",
+            "'subsidy_to_affiliates'"
+        ])
     ) }}
     union all
     {{ narrative_identity_rows(
         'ROW-03',
         ['current_year_income_total'],
-        "array['fiscal_appropriation_general', 'fiscal_appropriation_gov_fund', 'fiscal_appropriation_state_capital',
-          'superior_subsidy', 'business_income', 'operating_income', 'affiliated_remittance', 'other_income']"
+        text_list([
+            "'fiscal_appropriation_general'", "'fiscal_appropriation_gov_fund'", "'fiscal_appropriation_state_capital'",
+            "'superior_subsidy'", "'business_income'", "'operating_income'", "'affiliated_remittance'", "'other_income'"
+        ])
     ) }}
 ),
 
@@ -148,10 +152,10 @@ summary_income_rows as (
         source_sum as expected_value,
         {{ rounding_envelope('source_count') }} as tolerance,
         '万元' as unit,
-        cast(null as varchar) as status,
-        cast(null as varchar) as severity_override,
-        cast(null as varchar) as note_zh,
-        cast(null as varchar) as note_en,
+        cast(null as {{ text_type() }}) as status,
+        cast(null as {{ text_type() }}) as severity_override,
+        cast(null as {{ text_type() }}) as note_zh,
+        cast(null as {{ text_type() }}) as note_en,
         source_sections
     from summary_columns
     where income_total is not null and source_count > 0

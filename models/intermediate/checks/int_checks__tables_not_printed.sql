@@ -33,9 +33,9 @@ final as (
         cast(null as decimal(38, 10)) as provided_value,
         cast(null as decimal(38, 10)) as expected_value,
         cast(null as decimal(38, 10)) as tolerance,
-        cast(null as varchar) as unit,
+        cast(null as {{ text_type() }}) as unit,
         'not_applicable' as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         case printed_tables.status
             when 'printed_empty'
                 then '该表印为空表，本规则不适用' || coalesce('（' || printed_tables.empty_note || '）', '')

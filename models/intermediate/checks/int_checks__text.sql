@@ -79,7 +79,7 @@ budget_word_rows as (
                 then 'rounding'
             else 'fail'
         end as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         case
             when budget_amount is null then '同段未列示预算数'
             else '文字称决算数' || direction_word || '预算数'
@@ -152,7 +152,7 @@ change_word_rows as (
                 then 'fail'
             else 'pass'
         end as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         case
             when direction_word in ('持平', '基本持平', '无变化') and figure_value != 0
                 then '称' || direction_word || '却列示变动 ' || value_printed
@@ -195,8 +195,7 @@ year_mentions as (
         section,
         text_printed,
         fiscal_year,
-        unnest(year_texts) as year_text,
-        unnest({{ integer_series(1, list_length("year_texts")) }}) as mention_no
+        {{ unnest_list('year_texts', 'year_text', 'mention_no') }}
     from year_lists
 ),
 
@@ -219,8 +218,8 @@ year_rows as (
         cast(case when is_comparison then fiscal_year - 1 else fiscal_year end as decimal(38, 10)) as expected_value,
         cast(0 as decimal(38, 10)) as tolerance,
         '年' as unit,
-        cast(null as varchar) as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as status,
+        cast(null as {{ text_type() }}) as severity_override,
         case when is_comparison then '比较年度应为决算年度的上一年' else '应为决算年度' end as note_zh,
         case when is_comparison then 'a comparison names the fiscal year − 1' else 'names the fiscal year' end
             as note_en,
@@ -297,13 +296,13 @@ department_rows as (
         cast(null as decimal(38, 10)) as provided_value,
         cast(null as decimal(38, 10)) as expected_value,
         cast(null as decimal(38, 10)) as tolerance,
-        cast(null as varchar) as unit,
+        cast(null as {{ text_type() }}) as unit,
         case
             when named.text_kind = 'title' and position(named.department_name in named.name_printed) > 0 then 'pass'
             when named.name_printed = named.department_name or named.is_alias then 'pass'
             else 'fail'
         end as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         '应为“' || named.department_name || '”或其已知别名' as note_zh,
         'should name ' || named.department_name || ' or a known alias' as note_en,
         coalesce(named.section, named.text_kind) as source_sections
@@ -336,9 +335,9 @@ template_rows as (
         cast(null as decimal(38, 10)) as provided_value,
         cast(null as decimal(38, 10)) as expected_value,
         cast(null as decimal(38, 10)) as tolerance,
-        cast(null as varchar) as unit,
+        cast(null as {{ text_type() }}) as unit,
         case when template_text != '' then 'fail' else 'pass' end as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         case when template_text != '' then '保留模板文字：' || template_text end as note_zh,
         case when template_text != '' then 'template text left in: ' || template_text end as note_en,
         coalesce(section, text_kind) as source_sections
@@ -356,7 +355,7 @@ percent_sign_rows as (
         cast(null as decimal(38, 10)) as tolerance,
         '%' as unit,
         case when percent_without_sign != '' then 'fail' else 'pass' end as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         case when percent_without_sign != '' then '百分比未标 %：' || percent_without_sign end as note_zh,
         case when percent_without_sign != '' then 'a percentage printed without %: ' || percent_without_sign end
             as note_en,
@@ -367,7 +366,7 @@ percent_sign_rows as (
 
 -- TXT-07 -------------------------------------------------------------------------------------------
 cost_groups as (
-    select unnest(array['人员经费', '公用经费']) as cost_group
+    select {{ unnest_list(text_list(["'人员经费'", "'公用经费'"]), 'cost_group') }}
 ),
 
 cost_lists as (
@@ -387,7 +386,7 @@ cost_lists as (
 listed_names as (
     select
         *,
-        unnest(string_to_array(list_text, '、')) as item_name
+        {{ unnest_list(split_text('list_text', "'、'"), 'item_name') }}
     from cost_lists
     where list_text != ''
 ),
@@ -395,7 +394,7 @@ listed_names as (
 listed_items as (
     select
         *,
-        regexp_replace(item_name, '[()（）\s等]', '', 'g') as item_key,
+        {{ regex_replace_all('item_name', "'[()（）\\s等]'", "''") }} as item_key,
         {{ regex_contains("list_text", "'等$'") }} as list_is_open
     from listed_names
 ),
@@ -410,7 +409,7 @@ table_items as (
     select
         disclosure_id,
         cost_group,
-        regexp_replace(coalesce(economic_name_printed, economic_name), '[()（）\s]', '', 'g') as item_key,
+        {{ regex_replace_all('coalesce(economic_name_printed, economic_name)', "'[()（）\\s]'", "''") }} as item_key,
         coalesce(economic_name_printed, economic_name) as item_name,
         actual_amount
     from economic
@@ -467,7 +466,7 @@ list_rows as (
     where
         lists.list_text != ''
         and not {{ regex_contains("lists.list_text", "'等$'") }}
-        and position(table_item.item_key in regexp_replace(lists.list_text, '[()（）\s]', '', 'g')) = 0
+        and position(table_item.item_key in {{ regex_replace_all('lists.list_text', "'[()（）\\s]'", "''") }}) = 0
 ),
 
 final as (

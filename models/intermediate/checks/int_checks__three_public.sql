@@ -95,7 +95,7 @@ sum_rows as (
                 and abs(provided_value - expected_value) > {{ rounding_envelope('parts_found') }}
                 then 'insufficient_data'
         end as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         case
             when parts_found = 0 then '未列示任何明细'
             when parts_found < parts_expected then '未列示的明细按 0 计'
@@ -124,7 +124,7 @@ part_of_whole as (
             when economic_items.actual_amount <= items.actual_amount then 'pass'
             else 'fail'
         end as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         '基本支出中的经济分类项目不应超过对应的“三公”经费项目' as note_zh,
         'the basic-expenditure item is part of the 三公 item and cannot exceed it' as note_en,
         economic_items.source_sections || coalesce('; ' || items.source_sections, '') as source_sections

@@ -26,7 +26,7 @@ candidate_columns as (
         measures.column_code
     from printed_tables
     inner join measures
-        on {{ list_has("string_to_array(measures.applies_to_tables, '|')", "printed_tables.table_code") }}
+        on {{ list_has(split_text("measures.applies_to_tables", "'|'"), "printed_tables.table_code") }}
     union
     select
         printed_tables.disclosure_id,
@@ -39,7 +39,7 @@ candidate_columns as (
     select
         printed_tables.disclosure_id,
         printed_tables.table_code,
-        trim(unnest(string_to_array(printed_tables.columns_printed, '|'))) as column_code
+        {{ unnest_list(split_text("printed_tables.columns_printed", "'|'"), 'column_code', trimmed=true) }}
     from printed_tables
 ),
 
@@ -55,7 +55,7 @@ final as (
         and (
             printed_tables.columns_printed is null
             or {{ list_has(
-                "string_to_array(replace(printed_tables.columns_printed, ' ', ''), '|')",
+                split_text("replace(printed_tables.columns_printed, ' ', '')", "'|'"),
                 "candidate_columns.column_code"
             ) }}
         ) as is_printed

@@ -42,13 +42,13 @@ not_run as (
         applicable.disclosure_id,
         applicable.rule_id,
         '(all)' as subject,
-        cast(null as varchar) as subject_name,
+        cast(null as {{ text_type() }}) as subject_name,
         cast(null as decimal(38, 10)) as provided_value,
         cast(null as decimal(38, 10)) as expected_value,
         cast(null as decimal(38, 10)) as tolerance,
-        cast(null as varchar) as unit,
+        cast(null as {{ text_type() }}) as unit,
         case when applicable.is_applicable then 'insufficient_data' else 'not_applicable' end as status,
-        cast(null as varchar) as severity_override,
+        cast(null as {{ text_type() }}) as severity_override,
         case
             when applicable.is_applicable then '本公开中没有该规则所需的数据'
             else '该规则不适用于本年度'
@@ -57,7 +57,7 @@ not_run as (
             when applicable.is_applicable then 'the disclosure has none of the figures this rule needs'
             else 'the rule does not apply to this fiscal year'
         end as note_en,
-        cast(null as varchar) as source_sections
+        cast(null as {{ text_type() }}) as source_sections
     from applicable
     left join rules_that_ran
         on
@@ -146,7 +146,7 @@ findings_keyed as (
         unit,
         {{ regex_extract("subject", "'(N[0-9]+-[0-9]+|X[0-9]+|C[0-9]+)$'", 1) }} as evidence_key,
         {{ regex_extract("subject", "'^(T[1-9])([^0-9A-Za-z_]|$)'", 1) }} as subject_table,
-        string_to_array(regexp_replace(subject, '[\s↔:]+', ':', 'g'), ':') as subject_tokens
+        {{ split_text(regex_replace_all('subject', "'[\\s↔:]+'", "':'"), "':'") }} as subject_tokens
     from decided
     -- evidence is shown beside what a steward reviews; a passing check needs none (8.5 M of 9.6 M rows at
     -- 10,000 disclosures)

@@ -19,12 +19,12 @@ staging_rejections as (
     {%- for raw_name, staging_model in raw_files().items() %}
         select
             '{{ raw_name }}' as raw_file_name,
-            cast(source_file as varchar) as source_file,
+            cast(source_file as {{ text_type() }}) as source_file,
             cast(source_line as bigint) as source_line,
             disclosure_id,
             'staging' as rejected_at,
             rejection_reason,
-            cast(null as varchar) as raw_text
+            cast(null as {{ text_type() }}) as raw_text
         from {{ ref(staging_model) }}
         where not is_accepted
         {%- if not loop.last %}

@@ -13,13 +13,13 @@ renamed as (
     select
         source.source_file,
         source.source_line,
-        trim(cast(source.disclosure_id as varchar)) as disclosure_id,
+        trim(cast(source.disclosure_id as {{ text_type() }})) as disclosure_id,
         {{ text_to_integer("source.entry_no") }} as entry_no,
-        trim(cast(source.function_code as varchar)) as function_code,
-        trim(cast(source.function_name as varchar)) as function_name_printed,
-        trim(cast(source.category_printed as varchar)) as category_printed,
-        trim(cast(source.definition as varchar)) as definition,
-        trim(cast(source.source_section as varchar)) as source_section
+        trim(cast(source.function_code as {{ text_type() }})) as function_code,
+        trim(cast(source.function_name as {{ text_type() }})) as function_name_printed,
+        trim(cast(source.category_printed as {{ text_type() }})) as category_printed,
+        trim(cast(source.definition as {{ text_type() }})) as definition,
+        trim(cast(source.source_section as {{ text_type() }})) as source_section
     from source
 ),
 

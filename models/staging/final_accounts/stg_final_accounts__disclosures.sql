@@ -8,17 +8,17 @@ renamed as (
     select
         source_file,
         source_line,
-        trim(cast(disclosure_id as varchar)) as disclosure_id,
-        trim(cast(department_name as varchar)) as department_name,
-        trim(cast(region as varchar)) as region,
+        trim(cast(disclosure_id as {{ text_type() }})) as disclosure_id,
+        trim(cast(department_name as {{ text_type() }})) as department_name,
+        trim(cast(region as {{ text_type() }})) as region,
         {{ text_to_integer("fiscal_year") }} as fiscal_year,
-        trim(cast(amount_unit as varchar)) as amount_unit,
-        {{ text_to_date("trim(cast(published_on as varchar))") }} as published_on,
-        trim(cast(source_document as varchar)) as source_document,
-        trim(cast(note as varchar)) as note,
-        lower(nullif(trim(cast(source_sha256 as varchar)), '')) as source_sha256,
-        cast(fiscal_year as varchar) as fiscal_year_text,
-        trim(cast(published_on as varchar)) as published_on_text
+        trim(cast(amount_unit as {{ text_type() }})) as amount_unit,
+        {{ text_to_date("trim(cast(published_on as " ~ text_type() ~ "))") }} as published_on,
+        trim(cast(source_document as {{ text_type() }})) as source_document,
+        trim(cast(note as {{ text_type() }})) as note,
+        lower(nullif(trim(cast(source_sha256 as {{ text_type() }})), '')) as source_sha256,
+        cast(fiscal_year as {{ text_type() }}) as fiscal_year_text,
+        trim(cast(published_on as {{ text_type() }})) as published_on_text
     from source
 ),
 

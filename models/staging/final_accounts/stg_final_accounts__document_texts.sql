@@ -13,14 +13,14 @@ renamed as (
     select
         source.source_file,
         source.source_line,
-        trim(cast(source.disclosure_id as varchar)) as disclosure_id,
-        trim(cast(source.text_id as varchar)) as text_id,
-        trim(cast(source.text_kind as varchar)) as text_kind,
-        trim(cast(source.section as varchar)) as section,
-        {{ text_to_integer("trim(cast(source.page as varchar))") }} as page,
-        trim(cast(source.page as varchar)) as page_text,
-        nullif(trim(cast(source.bbox as varchar)), '') as bbox,
-        cast(source.text_printed as varchar) as text_printed
+        trim(cast(source.disclosure_id as {{ text_type() }})) as disclosure_id,
+        trim(cast(source.text_id as {{ text_type() }})) as text_id,
+        trim(cast(source.text_kind as {{ text_type() }})) as text_kind,
+        trim(cast(source.section as {{ text_type() }})) as section,
+        {{ text_to_integer("trim(cast(source.page as " ~ text_type() ~ "))") }} as page,
+        trim(cast(source.page as {{ text_type() }})) as page_text,
+        nullif(trim(cast(source.bbox as {{ text_type() }})), '') as bbox,
+        cast(source.text_printed as {{ text_type() }}) as text_printed
     from source
 ),
 

@@ -13,11 +13,11 @@ renamed as (
     select
         source.source_file,
         source.source_line,
-        trim(cast(source.disclosure_id as varchar)) as disclosure_id,
-        trim(cast(source.list_id as varchar)) as list_id,
+        trim(cast(source.disclosure_id as {{ text_type() }})) as disclosure_id,
+        trim(cast(source.list_id as {{ text_type() }})) as list_id,
         {{ text_to_integer("source.item_no") }} as item_no,
-        trim(cast(source.unit_name as varchar)) as unit_name,
-        trim(cast(source.source_section as varchar)) as source_section
+        trim(cast(source.unit_name as {{ text_type() }})) as unit_name,
+        trim(cast(source.source_section as {{ text_type() }})) as source_section
     from source
 ),
 

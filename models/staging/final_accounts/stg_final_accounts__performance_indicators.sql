@@ -16,19 +16,19 @@ renamed as (
     select
         source.source_file,
         source.source_line,
-        trim(cast(source.disclosure_id as varchar)) as disclosure_id,
-        trim(cast(source.project_id as varchar)) as project_id,
+        trim(cast(source.disclosure_id as {{ text_type() }})) as disclosure_id,
+        trim(cast(source.project_id as {{ text_type() }})) as project_id,
         {{ text_to_integer("source.indicator_no") }} as indicator_no,
-        nullif(trim(cast(source.level_1 as varchar)), '') as level_1_printed,
-        nullif(trim(cast(source.level_2 as varchar)), '') as level_2_printed,
-        nullif(trim(cast(source.level_3 as varchar)), '') as level_3,
-        trim(cast(source.target_text as varchar)) as target_text,
-        trim(cast(source.actual_text as varchar)) as actual_text,
-        trim(cast(source.points as varchar)) as points_printed,
-        trim(cast(source.score as varchar)) as score_printed,
-        {{ text_to_decimal("trim(cast(source.points as varchar))", 10, 2) }} as points,
-        {{ text_to_decimal("trim(cast(source.score as varchar))", 10, 2) }} as score,
-        trim(cast(source.source_section as varchar)) as source_section
+        nullif(trim(cast(source.level_1 as {{ text_type() }})), '') as level_1_printed,
+        nullif(trim(cast(source.level_2 as {{ text_type() }})), '') as level_2_printed,
+        nullif(trim(cast(source.level_3 as {{ text_type() }})), '') as level_3,
+        trim(cast(source.target_text as {{ text_type() }})) as target_text,
+        trim(cast(source.actual_text as {{ text_type() }})) as actual_text,
+        trim(cast(source.points as {{ text_type() }})) as points_printed,
+        trim(cast(source.score as {{ text_type() }})) as score_printed,
+        {{ text_to_decimal("trim(cast(source.points as " ~ text_type() ~ "))", 10, 2) }} as points,
+        {{ text_to_decimal("trim(cast(source.score as " ~ text_type() ~ "))", 10, 2) }} as score,
+        trim(cast(source.source_section as {{ text_type() }})) as source_section
     from source
 ),
 

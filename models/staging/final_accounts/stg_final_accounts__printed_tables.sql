@@ -24,18 +24,18 @@ renamed as (
     select
         source.source_file,
         source.source_line,
-        trim(cast(source.disclosure_id as varchar)) as disclosure_id,
-        upper(trim(cast(source.table_code as varchar))) as table_code,
-        trim(cast(source.title_printed as varchar)) as title_printed,
-        trim(cast(source.page_first as varchar)) as page_first_text,
-        {{ text_to_integer("trim(cast(source.page_first as varchar))") }} as page_first,
-        trim(cast(source.page_last as varchar)) as page_last_text,
-        {{ text_to_integer("trim(cast(source.page_last as varchar))") }} as page_last,
-        nullif(trim(cast(source.unit_printed as varchar)), '') as unit_printed,
-        trim(cast(source.status as varchar)) as status,
-        nullif(trim(cast(source.columns_printed as varchar)), '') as columns_printed,
-        nullif(trim(cast(source.empty_note as varchar)), '') as empty_note,
-        trim(cast(source.source_section as varchar)) as source_section
+        trim(cast(source.disclosure_id as {{ text_type() }})) as disclosure_id,
+        upper(trim(cast(source.table_code as {{ text_type() }}))) as table_code,
+        trim(cast(source.title_printed as {{ text_type() }})) as title_printed,
+        trim(cast(source.page_first as {{ text_type() }})) as page_first_text,
+        {{ text_to_integer("trim(cast(source.page_first as " ~ text_type() ~ "))") }} as page_first,
+        trim(cast(source.page_last as {{ text_type() }})) as page_last_text,
+        {{ text_to_integer("trim(cast(source.page_last as " ~ text_type() ~ "))") }} as page_last,
+        nullif(trim(cast(source.unit_printed as {{ text_type() }})), '') as unit_printed,
+        trim(cast(source.status as {{ text_type() }})) as status,
+        nullif(trim(cast(source.columns_printed as {{ text_type() }})), '') as columns_printed,
+        nullif(trim(cast(source.empty_note as {{ text_type() }})), '') as empty_note,
+        trim(cast(source.source_section as {{ text_type() }})) as source_section
     from source
 ),
 
@@ -48,7 +48,7 @@ unknown_columns as (
         select
             source_file,
             source_line,
-            trim(unnest(string_to_array(columns_printed, '|'))) as column_code
+            {{ unnest_list(split_text("columns_printed", "'|'"), 'column_code', trimmed=true) }}
         from renamed
     ) as listed
     left join column_codes on listed.column_code = column_codes.column_code

@@ -13,17 +13,17 @@ renamed as (
     select
         source.source_file,
         source.source_line,
-        trim(cast(source.disclosure_id as varchar)) as disclosure_id,
-        trim(cast(source.project_id as varchar)) as project_id,
-        trim(cast(source.project_name as varchar)) as project_name,
+        trim(cast(source.disclosure_id as {{ text_type() }})) as disclosure_id,
+        trim(cast(source.project_id as {{ text_type() }})) as project_id,
+        trim(cast(source.project_name as {{ text_type() }})) as project_name,
         {{ amount_columns('source.budget_amount', 'budget_amount') }},
         {{ amount_columns('source.executed_amount', 'executed_amount') }},
         {{ amount_columns('source.budget_fiscal_amount', 'budget_fiscal_amount') }},
         {{ amount_columns('source.executed_fiscal_amount', 'executed_fiscal_amount') }},
         {{ amount_columns('source.budget_other_amount', 'budget_other_amount') }},
         {{ amount_columns('source.executed_other_amount', 'executed_other_amount') }},
-        trim(cast(source.unit as varchar)) as unit,
-        trim(cast(source.source_section as varchar)) as source_section
+        trim(cast(source.unit as {{ text_type() }})) as unit,
+        trim(cast(source.source_section as {{ text_type() }})) as source_section
     from source
 ),
 

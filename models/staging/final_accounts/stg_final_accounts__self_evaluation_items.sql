@@ -13,16 +13,16 @@ renamed as (
     select
         source.source_file,
         source.source_line,
-        trim(cast(source.disclosure_id as varchar)) as disclosure_id,
+        trim(cast(source.disclosure_id as {{ text_type() }})) as disclosure_id,
         {{ text_to_integer("source.item_no") }} as item_no,
-        trim(cast(source.dimension as varchar)) as dimension,
-        trim(cast(source.item_name as varchar)) as item_name,
-        trim(cast(source.points as varchar)) as points_printed,
-        trim(cast(source.score as varchar)) as score_printed,
-        {{ text_to_decimal("trim(cast(source.points as varchar))", 10, 2) }} as points,
-        {{ text_to_decimal("trim(cast(source.score as varchar))", 10, 2) }} as score,
-        trim(cast(source.criterion_text as varchar)) as criterion_text,
-        trim(cast(source.source_section as varchar)) as source_section
+        trim(cast(source.dimension as {{ text_type() }})) as dimension,
+        trim(cast(source.item_name as {{ text_type() }})) as item_name,
+        trim(cast(source.points as {{ text_type() }})) as points_printed,
+        trim(cast(source.score as {{ text_type() }})) as score_printed,
+        {{ text_to_decimal("trim(cast(source.points as " ~ text_type() ~ "))", 10, 2) }} as points,
+        {{ text_to_decimal("trim(cast(source.score as " ~ text_type() ~ "))", 10, 2) }} as score,
+        trim(cast(source.criterion_text as {{ text_type() }})) as criterion_text,
+        trim(cast(source.source_section as {{ text_type() }})) as source_section
     from source
 ),
 

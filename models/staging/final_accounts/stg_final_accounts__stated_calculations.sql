@@ -13,27 +13,29 @@ renamed as (
     select
         source.source_file,
         source.source_line,
-        trim(cast(source.disclosure_id as varchar)) as disclosure_id,
-        trim(cast(source.calculation_id as varchar)) as calculation_id,
-        trim(cast(source.section as varchar)) as section,
-        trim(cast(source.description as varchar)) as description,
-        lower(trim(cast(source.operation as varchar))) as operation_type,
-        nullif(trim(cast(source.result_figure_id as varchar)), '') as result_figure_id,
-        nullif(regexp_replace(trim(cast(source.operand_figure_ids as varchar)), '\s*\|\s*', '|', 'g'), '')
-            as operand_figure_ids,
-        nullif(regexp_replace(trim(cast(source.constant_factor as varchar)), '\s+', '', 'g'), '')
-            as constant_factor_printed,
-        trim(cast(source.constant_note as varchar)) as constant_note,
+        trim(cast(source.disclosure_id as {{ text_type() }})) as disclosure_id,
+        trim(cast(source.calculation_id as {{ text_type() }})) as calculation_id,
+        trim(cast(source.section as {{ text_type() }})) as section,
+        trim(cast(source.description as {{ text_type() }})) as description,
+        lower(trim(cast(source.operation as {{ text_type() }}))) as operation_type,
+        nullif(trim(cast(source.result_figure_id as {{ text_type() }})), '') as result_figure_id,
+        nullif({{ regex_replace_all(
+            'trim(cast(source.operand_figure_ids as ' ~ text_type() ~ '))', "'\\s*\\|\\s*'", "'|'"
+        ) }}, '') as operand_figure_ids,
+        nullif({{ regex_replace_all(
+            'trim(cast(source.constant_factor as ' ~ text_type() ~ '))', "'\\s+'", "''"
+        ) }}, '') as constant_factor_printed,
+        trim(cast(source.constant_note as {{ text_type() }})) as constant_note,
         coalesce({{ text_to_boolean("source.list_is_open") }}, false) as list_is_open,
-        trim(cast(source.source_quote as varchar)) as source_quote,
-        trim(cast(source.transcription_note as varchar)) as transcription_note
+        trim(cast(source.source_quote as {{ text_type() }})) as source_quote,
+        trim(cast(source.transcription_note as {{ text_type() }})) as transcription_note
     from source
 ),
 
 parsed as (
     select
         *,
-        {{ list_length("string_to_array(operand_figure_ids, '|')") }} as operand_count,
+        {{ list_length(split_text('operand_figure_ids', "'|'")) }} as operand_count,
         -- a constant is a number or a fraction ("12", "11/12"): kept as numerator and denominator, exact
         {{ text_to_decimal("split_part(constant_factor_printed, '/', 1)", 24, 6) }} as constant_numerator,
         case

@@ -28,15 +28,15 @@ renamed as (
     select
         source.source_file,
         source.source_line,
-        trim(cast(source.disclosure_id as varchar)) as disclosure_id,
-        upper(trim(cast(source.table_code as varchar))) as table_code,
-        trim(cast(source.fund_type as varchar)) as fund_type,
-        trim(cast(source.total_item as varchar)) as total_item,
-        trim(cast(source.measure as varchar)) as measure,
+        trim(cast(source.disclosure_id as {{ text_type() }})) as disclosure_id,
+        upper(trim(cast(source.table_code as {{ text_type() }}))) as table_code,
+        trim(cast(source.fund_type as {{ text_type() }})) as fund_type,
+        trim(cast(source.total_item as {{ text_type() }})) as total_item,
+        trim(cast(source.measure as {{ text_type() }})) as measure,
         {{ amount_columns('source.amount') }},
-        trim(cast(source.unit as varchar)) as unit,
-        trim(cast(source.source_section as varchar)) as source_section,
-        trim(cast(source.transcription_note as varchar)) as transcription_note,
+        trim(cast(source.unit as {{ text_type() }})) as unit,
+        trim(cast(source.source_section as {{ text_type() }})) as source_section,
+        trim(cast(source.transcription_note as {{ text_type() }})) as transcription_note,
         {{ evidence_columns('source') }}
     from source
 ),

@@ -13,21 +13,22 @@ renamed as (
     select
         source.source_file,
         source.source_line,
-        trim(cast(source.disclosure_id as varchar)) as disclosure_id,
-        trim(cast(source.claim_id as varchar)) as claim_id,
-        trim(cast(source.section as varchar)) as section,
-        lower(trim(cast(source.claim_type as varchar))) as claim_type,
-        nullif(trim(cast(source.scope as varchar)), '') as scope,
-        nullif(trim(cast(source.threshold_value as varchar)), '') as threshold_printed,
-        {{ text_to_decimal("trim(cast(source.threshold_value as varchar))", 24, 6) }} as threshold_value,
-        nullif(trim(cast(source.target_figure_id as varchar)), '') as target_figure_id,
-        nullif(regexp_replace(trim(cast(source.indicator_refs as varchar)), '\s*\|\s*', '|', 'g'), '')
-            as indicator_refs,
-        nullif(lower(trim(cast(source.list_source as varchar))), '') as list_source,
-        nullif(trim(cast(source.list_id as varchar)), '') as list_id,
+        trim(cast(source.disclosure_id as {{ text_type() }})) as disclosure_id,
+        trim(cast(source.claim_id as {{ text_type() }})) as claim_id,
+        trim(cast(source.section as {{ text_type() }})) as section,
+        lower(trim(cast(source.claim_type as {{ text_type() }}))) as claim_type,
+        nullif(trim(cast(source.scope as {{ text_type() }})), '') as scope,
+        nullif(trim(cast(source.threshold_value as {{ text_type() }})), '') as threshold_printed,
+        {{ text_to_decimal("trim(cast(source.threshold_value as " ~ text_type() ~ "))", 24, 6) }} as threshold_value,
+        nullif(trim(cast(source.target_figure_id as {{ text_type() }})), '') as target_figure_id,
+        nullif({{ regex_replace_all(
+            'trim(cast(source.indicator_refs as ' ~ text_type() ~ '))', "'\\s*\\|\\s*'", "'|'"
+        ) }}, '') as indicator_refs,
+        nullif(lower(trim(cast(source.list_source as {{ text_type() }}))), '') as list_source,
+        nullif(trim(cast(source.list_id as {{ text_type() }})), '') as list_id,
         coalesce({{ text_to_boolean("source.list_is_open") }}, false) as list_is_open,
-        trim(cast(source.source_quote as varchar)) as source_quote,
-        trim(cast(source.transcription_note as varchar)) as transcription_note
+        trim(cast(source.source_quote as {{ text_type() }})) as source_quote,
+        trim(cast(source.transcription_note as {{ text_type() }})) as transcription_note
     from source
 ),
 

@@ -1,0 +1,155 @@
+"""The same models on DuckDB and on Apache Spark (local mode) give the same answers.
+
+The sample is landed once into a DuckDB file; dbt builds that file on DuckDB, and `export_landing_to_parquet`
+writes its landing tables as Parquet, which the `spark` target reads as the landing source (tables created
+over the files on run start) while `dbt build --target spark` builds the same models, seeds, tests and unit
+tests. Every finding of `fct_identity_checks` and the published ("golden") figures must then be equal:
+decimals exactly, as decimal.Decimal, codes as text. Spark is read back through a session of this process
+on the build's metastore, once dbt (and its Spark) has finished.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from budget_warehouse.landing.contract import SAMPLE_DIR
+from budget_warehouse.landing.land import land
+from budget_warehouse.landing.to_parquet import export_landing_to_parquet
+from tests import same_answers
+from tests.conftest import project_env
+from tests.same_answers import GOLDEN_QUERIES, MARTS, SAMPLE, Query, dbt_build
+from tests.spark.conftest import SPARK_SCHEMA, require_java, spark_env
+
+
+@dataclass(frozen=True)
+class SparkBuild:
+    duckdb_file: Path
+    spark_dir: Path
+    seconds: dict[str, float]
+    landing_rows: dict[str, int]
+
+
+@pytest.fixture(scope="module")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> SparkBuild:
+    require_java()
+    tmp_dir = tmp_path_factory.mktemp("spark_sample")
+    warehouse = tmp_dir / "budget_warehouse.duckdb"
+    spark_dir = tmp_dir / "spark"
+    seconds: dict[str, float] = {}
+    started = time.monotonic()
+    land([SAMPLE_DIR], warehouse)
+    seconds["landing"] = time.monotonic() - started
+    # exported before DuckDB builds into the file: the export reads the landing exactly as landed
+    started = time.monotonic()
+    landing_rows = export_landing_to_parquet(warehouse, spark_dir / "landing")
+    seconds["parquet export"] = time.monotonic() - started
+
+    duckdb_env = project_env(tmp_dir / "duckdb", warehouse)
+    duckdb_env["BUDGET_WAREHOUSE_BUILD_PATH"] = str(warehouse)
+    seconds["dbt build duckdb"] = dbt_build(duckdb_env)
+
+    env = project_env(tmp_dir / "spark_dbt", warehouse)
+    env.update(spark_env(spark_dir))
+    seconds["dbt build spark"] = dbt_build(env, "--target", "spark")
+    print(f"\nsample on spark, seconds: {seconds}")
+    return SparkBuild(warehouse, spark_dir, seconds, landing_rows)
+
+
+@pytest.fixture(scope="module")
+def on_spark(sample_build: SparkBuild) -> Iterator[Query]:
+    """A query function on Spark's marts, through a local session on the build's metastore and tables."""
+    from pyspark.sql import SparkSession  # imported here: only the Spark tests need pyspark loaded
+
+    spark_dir = sample_build.spark_dir
+    session = (
+        SparkSession.builder.master("local[1]")
+        .config("spark.sql.warehouse.dir", str(spark_dir / "tables"))
+        .config(
+            "spark.hadoop.javax.jdo.option.ConnectionURL",
+            f"jdbc:derby:;databaseName={spark_dir / 'metastore_db'};create=true",
+        )
+        .config("spark.driver.extraJavaOptions", f"-Dderby.stream.error.file={spark_dir / 'derby.log'}")
+        .config("spark.driver.memory", "1g")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .enableHiveSupport()
+        .getOrCreate()
+    )
+
+    def query(sql: str, params: dict[str, str] | None = None) -> list[tuple[object, ...]]:
+        # Spark names its parameters :name; the queries are written with psycopg2's %(name)s
+        text = sql.format(marts=f"{SPARK_SCHEMA}_marts")
+        used = {name: value for name, value in (params or {}).items() if f"%({name})s" in text}
+        for name in used:
+            text = text.replace(f"%({name})s", f":{name}")
+        return [tuple(row) for row in session.sql(text, args=used or None).collect()]
+
+    yield query
+    session.stop()
+
+
+@pytest.fixture(scope="module")
+def on_duckdb(sample_build: SparkBuild) -> Iterator[Query]:
+    with duckdb.connect(str(sample_build.duckdb_file), read_only=True) as duck:
+
+        def query(sql: str, params: dict[str, str] | None = None) -> list[tuple[object, ...]]:
+            text = sql.format(marts="marts")
+            used = {name: value for name, value in (params or {}).items() if f"%({name})s" in text}
+            for name in used:
+                text = text.replace(f"%({name})s", f"${name}")
+            return [tuple(row) for row in duck.execute(text, used).fetchall()]
+
+        yield query
+
+
+def test_landing_is_exported_exactly(sample_build: SparkBuild, on_spark: Query) -> None:
+    """Every landed table reaches Spark whole: same rows, NULL apart from empty text, line numbers bigint."""
+    with duckdb.connect(str(sample_build.duckdb_file), read_only=True) as duck:
+        for table, written in sample_build.landing_rows.items():
+            duck_rows = duck.execute(f'select * from landing."{table}"').fetchall()
+            spark_rows = on_spark(f"select * from {SPARK_SCHEMA}_landing.{table}")
+            assert written == len(duck_rows)
+            assert sorted(map(repr, spark_rows)) == sorted(map(repr, map(tuple, duck_rows))), table
+    assert on_spark(f"select typeof(source_line) from {SPARK_SCHEMA}_landing.raw_function_lines limit 1") == [
+        ("bigint",)
+    ]
+    assert sample_build.landing_rows["raw_function_lines"] > 0
+
+
+def test_the_sample_has_the_same_findings_on_spark(on_duckdb: Query, on_spark: Query) -> None:
+    same_answers.assert_sample_findings(same_answers.assert_same_findings(on_duckdb, on_spark, "spark"))
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN_QUERIES))
+def test_golden_figures_are_the_same_on_spark(on_duckdb: Query, on_spark: Query, name: str) -> None:
+    duck = on_duckdb(GOLDEN_QUERIES[name], {"d": SAMPLE})
+    spark = on_spark(GOLDEN_QUERIES[name], {"d": SAMPLE})
+    assert duck, name
+    assert spark == duck
+    for row in spark:
+        assert not any(isinstance(value, float) for value in row), row
+
+
+def test_golden_figures_on_spark(on_spark: Query) -> None:
+    same_answers.assert_golden_figures(on_spark)
+
+
+def test_every_mart_has_the_same_rows_on_spark(on_duckdb: Query, on_spark: Query) -> None:
+    for mart in MARTS:
+        sql = f"select count(*) from {{marts}}.{mart}"
+        assert on_spark(sql) == on_duckdb(sql), mart
+
+
+def test_exact_quotients_on_spark(on_spark: Query) -> None:
+    """PERF-05's ratio is cut after the 12th decimal, not rounded in Spark's DECIMAL(38) division."""
+    rows = on_spark(
+        "select provided_value from {marts}.fct_identity_checks where rule_id = 'PERF-05' and status = 'fail'"
+    )
+    assert (Decimal("78.1338461538"),) in rows
