@@ -178,8 +178,8 @@
         disclosures), where two regex replacements cost more than the rest of the mart -#}
     case
         when {{ value }} is null then '—'
-        when {{ value }} = trunc({{ value }}) then cast(cast({{ value }} as decimal(38, 0)) as varchar)
-        else rtrim(rtrim(cast(round({{ value }}, 6) as varchar), '0'), '.')
+        when {{ value }} = trunc({{ value }}) then cast(cast({{ value }} as decimal(38, 0)) as {{ text_type() }})
+        else rtrim(rtrim(cast(round({{ value }}, 6) as {{ text_type() }}), '0'), '.')
     end
 {%- endmacro %}
 
