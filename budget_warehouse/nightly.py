@@ -8,6 +8,9 @@ refuses a build that would lose disclosures or empty a mart (`--allow-shrink` ov
 Once published, the warehouse is validated read-only against the expectation suites and the stewards'
 report is written (budget_warehouse.validate).
 
+`--target postgres` runs the same job on the PostgreSQL server the libpq variables name, publishing by
+renaming schemas in one transaction (budget_warehouse.nightly_postgres).
+
 Exit status: 0; 1 when nothing was published (the landing or the build failed, or the guard refused);
 2 when a critical expectation fails on something no steward has acknowledged (the build is published all
 the same); 3 when the build was published but the report could not be written; 4 when another nightly

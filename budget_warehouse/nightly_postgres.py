@@ -162,8 +162,11 @@ def main_postgres(options: argparse.Namespace, dbt_args: list[str]) -> int:
     try:
         with pg_warehouse.nightly_lock(prefix) as lock:
             with lock.cursor() as cursor:
-                # builds of runs that died (killed, power cut) before dropping their schemas
-                pg_warehouse.drop_schemas(cursor, pg_warehouse.leftover_schemas(cursor, prefix))
+                leftovers = pg_warehouse.leftover_schemas(cursor, prefix)
+            # builds of runs that died (killed, power cut) before dropping their schemas, and old published
+            # schemas that readers held at the last publish
+            for schema in pg_warehouse.drop_old_schemas(leftovers):
+                print(f"nightly: readers still hold {schema}; left for the next run")
             pg_warehouse.ensure_roles_and_stewardship(prefix)
             status = build_and_publish_postgres(options, dbt_args, prefix, timer)
             if status != 0:

@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import psycopg2
+import psycopg2.errors
 import psycopg2.extensions
 from psycopg2 import sql
 
@@ -36,6 +37,9 @@ BUILD_INFIX = "__build_"
 PREVIOUS_INFIX = "__previous_"
 MARTS_LAYER = "marts"
 STEWARDSHIP_LAYER = "stewardship"
+# The layers dbt builds (dbt_project.yml's schemas and the landing source): a published one the build no
+# longer makes is set aside with the rest, never left behind stale.
+BUILT_LAYERS = frozenset(("landing", "raw", "staging", "intermediate", "marts", "reference", "review"))
 READER_ROLE = "bi_reader"
 STEWARD_ROLE = "steward"
 DECISIONS_TABLE = "decisions"
@@ -65,7 +69,8 @@ def schema_name(prefix: str, layer: str) -> str:
 
 
 def qualify(query: str, prefix: str) -> str:
-    """A query written against DuckDB's schema names (marts.x) with PostgreSQL's (<prefix>_marts.x)."""
+    """A query written against DuckDB's schema names (marts.x) with PostgreSQL's (<prefix>_marts.x). Text
+    literals are not told apart: the readers' queries name no schema inside one."""
     return _LAYER_REFERENCE.sub(lambda match: f"{prefix}_{match.group(1)}.", query)
 
 
@@ -124,15 +129,15 @@ def nightly_lock(prefix: str) -> Iterator[psycopg2.extensions.connection]:
 
 
 def schemas_with_prefix(cursor: Any, prefix: str) -> dict[str, str]:
-    """layer -> schema for every schema named `<prefix>_<layer>` (the layer may not contain "__")."""
+    """layer -> schema for every schema named `<prefix>_<layer>`. Layers are single words (marts, staging
+    ...): `<prefix>__build_x_marts` or another prefix's `<prefix>_other_marts` are not layers of this one."""
     cursor.execute(
         "select nspname from pg_namespace where starts_with(nspname, %s) order by 1", (prefix + "_",)
     )
     found = {}
     for (name,) in cursor.fetchall():
         layer = name[len(prefix) + 1 :]
-        # `<prefix>__build_x_marts` also starts with `<prefix>_`: another run's, not a layer of this prefix
-        if layer and not layer.startswith("_") and "__" not in layer:
+        if layer and "_" not in layer:
             found[layer] = name
     return found
 
@@ -140,6 +145,32 @@ def schemas_with_prefix(cursor: Any, prefix: str) -> dict[str, str]:
 def drop_schemas(cursor: Any, schemas: Sequence[str]) -> None:
     for schema in schemas:
         cursor.execute(sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(schema)))
+
+
+# How long dropping an old schema waits for readers still inside it (a BI session idle in a transaction can
+# hold its tables for hours): past that, the schema is left for the next run to drop.
+# BUDGET_WAREHOUSE_PG_OLD_SCHEMA_WAIT overrides it (a PostgreSQL interval: 60s, 5min).
+OLD_SCHEMA_LOCK_TIMEOUT = "60s"
+
+
+def drop_old_schemas(schemas: Sequence[str]) -> list[str]:
+    """Drop schemas nobody should read any more, each in its own transaction, waiting at most
+    OLD_SCHEMA_LOCK_TIMEOUT for the readers still in it; returns those left for the next run."""
+    left = []
+    connection = connect()
+    try:
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            wait = os.environ.get("BUDGET_WAREHOUSE_PG_OLD_SCHEMA_WAIT") or OLD_SCHEMA_LOCK_TIMEOUT
+            cursor.execute("select set_config('lock_timeout', %s, false)", (wait,))
+            for schema in schemas:
+                try:
+                    drop_schemas(cursor, [schema])
+                except psycopg2.errors.LockNotAvailable:
+                    left.append(schema)
+    finally:
+        connection.close()
+    return left
 
 
 def drop_build(prefix: str, run_id: str) -> None:
@@ -230,10 +261,11 @@ def publish(prefix: str, run_id: str) -> list[str]:
         built = schemas_with_prefix(cursor, build)
         if MARTS_LAYER not in built:
             raise RuntimeError(f"the build made no {build}_{MARTS_LAYER} schema: nothing to publish")
+        # only the layers a build makes: a schema of someone else's that happens to share the prefix stays
         published = {
             layer: schema
             for layer, schema in schemas_with_prefix(cursor, prefix).items()
-            if layer != STEWARDSHIP_LAYER
+            if layer in built or layer in BUILT_LAYERS
         }
         _grant_marts(cursor, built[MARTS_LAYER])
         # every published layer moves aside, also one this build no longer makes (it would be stale)
@@ -249,10 +281,16 @@ def publish(prefix: str, run_id: str) -> list[str]:
                     sql.Identifier(schema), sql.Identifier(schema_name(prefix, layer))
                 )
             )
-    # committed: readers now resolve the published names to the new tables
-    with connection, connection.cursor() as cursor:
-        drop_schemas(cursor, list(schemas_with_prefix(cursor, previous).values()))
+        cursor.execute(
+            "select nspname from pg_namespace where starts_with(nspname, %s) order by 1", (previous + "_",)
+        )
+        old_schemas = [name for (name,) in cursor.fetchall()]
     connection.close()
+    # committed: readers now resolve the published names to the new tables; queries still running on the
+    # old ones finish there, and the drop waits for them
+    left = drop_old_schemas(old_schemas)
+    if left:
+        print(f"nightly: readers still hold {', '.join(left)}; the next run drops them")
     return [schema_name(prefix, layer) for layer in sorted(built)]
 
 

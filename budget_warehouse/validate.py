@@ -278,9 +278,20 @@ def main(argv: list[str] | None = None) -> int:
     if args[:1] == ["--target"] and len(args) >= 2:
         target, args = args[1], args[2:]
     if target == "postgres":
-        from budget_warehouse.pg_warehouse import published_prefix
+        from budget_warehouse import pg_warehouse
 
-        return run_validation_postgres(published_prefix(), reports_path())
+        prefix = pg_warehouse.published_prefix()
+        marts = pg_warehouse.schema_name(prefix, pg_warehouse.MARTS_LAYER)
+        with pg_warehouse.open_reader(prefix) as reader:
+            published = reader.execute("select 1 from pg_namespace where nspname = ?", [marts]).fetchone()
+        if not published:
+            print(
+                f"validate: no {marts} on {pg_warehouse.database_label()}: "
+                "run `make nightly TARGET=postgres` first",
+                file=sys.stderr,
+            )
+            return 1
+        return run_validation_postgres(prefix, reports_path())
     warehouse = Path(args[0]) if args else published_path()
     if not warehouse.exists():
         print(f"validate: no warehouse at {warehouse}: run `make nightly` first", file=sys.stderr)
