@@ -67,10 +67,13 @@ def schemas(server: PostgresServer) -> list[str]:
         return [name for (name,) in cursor.fetchall()]
 
 
-def mart_tables(server: PostgresServer) -> list[str]:
+def mart_tables(server: PostgresServer, table_type: str | None = None) -> list[str]:
+    """The marts (tables and views), or those of one information_schema table_type ('BASE TABLE', 'VIEW')."""
     with contextlib.closing(server.connect()) as connection, connection.cursor() as cursor:
         cursor.execute(
-            "select table_name from information_schema.tables where table_schema = %s order by 1", (MARTS,)
+            "select table_name from information_schema.tables "
+            "where table_schema = %s and (%s is null or table_type = %s) order by 1",
+            (MARTS, table_type, table_type),
         )
         return [name for (name,) in cursor.fetchall()]
 
@@ -286,8 +289,9 @@ def test_a_reader_during_the_nightly_sees_the_old_warehouse_or_the_new_one(
     with contextlib.closing(published.connect()) as owner, owner.cursor() as cursor:
         cursor.execute(query)
         new = cursor.fetchone()
-        # the published warehouse loses a few rows of every mart, so that old and new differ in every count
-        for table in tables:
+        # the published warehouse loses a row of every table, so that old and new differ in every count (a
+        # view over fct_identity_checks loses it with that table)
+        for table in mart_tables(published, "BASE TABLE"):
             cursor.execute(
                 sql.SQL("delete from {} where ctid in (select ctid from {} limit 1)").format(
                     sql.Identifier(MARTS, table), sql.Identifier(MARTS, table)
