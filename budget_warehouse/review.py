@@ -10,7 +10,9 @@ decision, from the published warehouse.
 
 from __future__ import annotations
 
+import re
 import sys
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
@@ -24,6 +26,16 @@ from budget_warehouse.warehouse_paths import published_path
 
 DECISIONS = ("accepted", "false_positive", "referred_back")
 SEVERITY_ORDER = "case severity when 'error' then 0 when 'warning' then 1 else 2 end"
+# The report's order: most severe first. A disclosure's page lists its own findings in the same order.
+REPORT_ORDER = f"{SEVERITY_ORDER}, disclosure_id, rule_id, subject"
+FINDINGS_MART = "marts.fct_findings_reviewed"
+# The last run's failing finding ids, loaded into a temporary table of the report's connection
+# (report.load_previous_finding_ids): "new" and "resolved" are counted in SQL, never as Python sets.
+PREVIOUS_IDS = "previous_finding_ids"
+# Rows converted to Python per fetch when findings are streamed: memory stays flat however many there are.
+FETCH_ROWS = 5000
+# A relation the findings are read from: the mart, or in tests a table of the same columns.
+_RELATION = re.compile(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?")
 
 
 @dataclass(frozen=True)
@@ -79,23 +91,18 @@ class StaleDecision:
 
 @dataclass(frozen=True)
 class RunComparison:
-    """This run's failing findings against the last run's."""
+    """This run's failing findings against the last run's, counted in SQL. Only the ids with a decision are
+    held (the gate exempts them): there are as many as stewards have written, not as many as findings."""
 
-    failing: frozenset[str]
-    previous: frozenset[str] | None
+    failing: int
+    new: int
+    resolved: int
     acknowledged: frozenset[str]
+    has_previous: bool
 
     @property
-    def new(self) -> frozenset[str]:
-        return self.failing - (self.previous or frozenset())
-
-    @property
-    def resolved(self) -> frozenset[str]:
-        return (self.previous or frozenset()) - self.failing
-
-    @property
-    def unacknowledged(self) -> frozenset[str]:
-        return self.failing - self.acknowledged
+    def unacknowledged(self) -> int:
+        return self.failing - len(self.acknowledged)
 
 
 @dataclass(frozen=True)
@@ -109,13 +116,44 @@ class Blocker:
 _FINDING_COLUMNS = ", ".join(field.name for field in fields(Finding))
 
 
-def read_findings(connection: duckdb.DuckDBPyConnection, where: str = "status = 'fail'") -> list[Finding]:
-    """Findings with their decisions, most severe first."""
-    rows = connection.execute(
-        f"select {_FINDING_COLUMNS} from marts.fct_findings_reviewed where {where} "
-        f"order by {SEVERITY_ORDER}, disclosure_id, rule_id, subject"
-    ).fetchall()
+def checked_relation(relation: str) -> str:
+    if not _RELATION.fullmatch(relation):
+        raise ValueError(f"not a table name: {relation!r}")
+    return relation
+
+
+def _findings_query(where: str, relation: str, order: str, limit: int | None) -> str:
+    query = f"select {_FINDING_COLUMNS} from {checked_relation(relation)} where {where} order by {order}"
+    return query if limit is None else f"{query} limit {int(limit)}"
+
+
+def read_findings(
+    connection: duckdb.DuckDBPyConnection,
+    where: str = "status = 'fail'",
+    parameters: Sequence[object] = (),
+    relation: str = FINDINGS_MART,
+    order: str = REPORT_ORDER,
+    limit: int | None = None,
+) -> list[Finding]:
+    """Findings with their decisions, most severe first: for lists that are short by nature or by `limit`."""
+    rows = connection.execute(_findings_query(where, relation, order, limit), list(parameters)).fetchall()
     return [Finding(*row) for row in rows]
+
+
+def iter_findings(
+    connection: duckdb.DuckDBPyConnection,
+    where: str = "status = 'fail'",
+    parameters: Sequence[object] = (),
+    relation: str = FINDINGS_MART,
+    order: str = REPORT_ORDER,
+) -> Iterator[Finding]:
+    """The same findings streamed a batch at a time, on a cursor of their own (DuckDB streams a result to
+    Python as it is fetched), so a caller holds at most FETCH_ROWS of them. A cursor is another connection:
+    it does not see the temporary tables of `connection`."""
+    with connection.cursor() as cursor:
+        cursor.execute(_findings_query(where, relation, order, None), list(parameters))
+        while rows := cursor.fetchmany(FETCH_ROWS):
+            yield from (Finding(*row) for row in rows)
 
 
 def read_stale_decisions(connection: duckdb.DuckDBPyConnection) -> list[StaleDecision]:
@@ -126,11 +164,35 @@ def read_stale_decisions(connection: duckdb.DuckDBPyConnection) -> list[StaleDec
     return [StaleDecision(*row) for row in rows]
 
 
-def compare_runs(failing: list[Finding], previous: frozenset[str] | None) -> RunComparison:
+def compare_runs(
+    connection: duckdb.DuckDBPyConnection, has_previous: bool, relation: str = FINDINGS_MART
+) -> RunComparison:
+    """This run's failing findings against the last run's ids (the PREVIOUS_IDS table, when has_previous),
+    counted in SQL."""
+    failing = f"(select distinct finding_id from {checked_relation(relation)} where status = 'fail')"
+    previous = f"(select distinct finding_id from {PREVIOUS_IDS})"
+    counts = (
+        f"""
+        select
+            (select count(*) from {failing}),
+            (select count(*) from {failing} as now anti join {previous} as last using (finding_id)),
+            (select count(*) from {previous} as last anti join {failing} as now using (finding_id))
+        """
+        if has_previous
+        # without an earlier run every failing finding is new and none resolved
+        else f"select count(*), count(*), 0 from {failing}"
+    )
+    row = connection.execute(counts).fetchone()
+    failing_count, new, resolved = row if row else (0, 0, 0)
+    acknowledged = connection.execute(
+        f"select finding_id from {relation} where status = 'fail' and decision is not null"
+    ).fetchall()
     return RunComparison(
-        failing=frozenset(finding.finding_id for finding in failing),
-        previous=previous,
-        acknowledged=frozenset(finding.finding_id for finding in failing if finding.is_acknowledged),
+        failing=int(failing_count),
+        new=int(new),
+        resolved=int(resolved),
+        acknowledged=frozenset(str(finding_id) for (finding_id,) in acknowledged),
+        has_previous=has_previous,
     )
 
 
@@ -166,14 +228,15 @@ def main(argv: list[str] | None = None) -> int:
     if not warehouse.exists():
         print(f"no warehouse at {warehouse}: run `make nightly` first", file=sys.stderr)
         return 1
+    open_count = 0
     with open_read_only(warehouse) as connection:
-        open_findings = read_findings(connection, where="review_status = 'open'")
+        for finding in iter_findings(connection, where="review_status = 'open'"):
+            print(describe_finding(finding))
+            open_count += 1
         stale = read_stale_decisions(connection)
-    for finding in open_findings:
-        print(describe_finding(finding))
-    if open_findings:
+    if open_count:
         print(
-            f"{len(open_findings)} failing findings without a decision in {warehouse}. Record each in "
+            f"{open_count} failing findings without a decision in {warehouse}. Record each in "
             f"seeds/steward_acknowledgements.csv as finding_id,decision ({' / '.join(DECISIONS)}),"
             "decided_by,decided_on,note and run `make nightly`."
         )
