@@ -9,14 +9,15 @@ sees why a finding was raised without opening the PDF. The PDF is looked up in t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pdfplumber
 
-from budget_warehouse.review import Finding
+from budget_warehouse.queryable import Queryable
+from budget_warehouse.review import Finding, iter_findings
 
 EVIDENCE_DIR = "evidence"
 # At most this many images a run, the most severe findings first (the report's order).
@@ -68,6 +69,21 @@ def _pdf_in_inbox(inbox: Path, source_document: str | None) -> Path | None:
         return None
     candidate = inbox / name
     return candidate if candidate.is_file() else None
+
+
+def candidates(connection: Queryable, inbox: Path) -> Iterator[Finding]:
+    """The failing findings that may have an image, in the report's order: those with a page and a box on a
+    PDF the inbox holds (by file name), selected by DuckDB; `render_evidence` takes the first it can draw."""
+    names = sorted(path.name for path in inbox.glob("*") if path.name.lower().endswith(".pdf"))
+    if not names:
+        return iter(())
+    # the file name by regexp_replace (DuckDB's regexp_extract is not PostgreSQL's): the same on both
+    return iter_findings(
+        connection,
+        "status = 'fail' and evidence_page is not null and evidence_bbox is not null "
+        "and regexp_replace(replace(source_document, '\\', '/'), '^.*/', '') in (select unnest(?))",
+        [names],
+    )
 
 
 def render_evidence(

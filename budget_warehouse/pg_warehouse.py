@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import IO, Any
 
 import psycopg2
 import psycopg2.errors
@@ -325,6 +326,29 @@ class PostgresReader:
             )
             columns = [column.name for column in cursor.description or ()]
             return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+    def execute_own(self, statement: str) -> None:
+        """DDL on the session's own temporary tables. The session is read-only by default and PostgreSQL
+        refuses every CREATE and DROP in a read-only transaction, even of a temporary table: the statement
+        runs in a read-write transaction of its own. It names no published table (the report's temporary
+        tables only), so nothing but this session's scratch space is written."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"begin read write; {qualify(statement, self.prefix)}; commit")
+
+    def stream(self, query: str, parameters: Sequence[Any], batch: int) -> Iterator[tuple[Any, ...]]:
+        """A server-side cursor: psycopg2's ordinary cursor would fetch the whole result into this process.
+        WITH HOLD, since the session is in autocommit mode (the cursor outlives its statement)."""
+        with self.connection.cursor(name=f"stream_{uuid.uuid4().hex}", withhold=True) as cursor:
+            cursor.itersize = batch
+            cursor.execute(qualify(query, self.prefix).replace("?", "%s"), list(parameters) or None)
+            while rows := cursor.fetchmany(batch):
+                yield from (tuple(row) for row in rows)
+
+    def copy_csv(self, query: str, target: IO[str]) -> None:
+        """COPY ... TO STDOUT: the server sends the rows, written here as they arrive (COPY ... TO a file
+        would write on the server's disk)."""
+        with self.connection.cursor() as cursor:
+            cursor.copy_expert(f"copy ({qualify(query, self.prefix)}) to stdout with (format csv)", target)
 
     def close(self) -> None:
         self.connection.close()

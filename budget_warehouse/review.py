@@ -10,7 +10,9 @@ decision, from the published warehouse.
 
 from __future__ import annotations
 
+import re
 import sys
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
@@ -18,11 +20,19 @@ from pathlib import Path
 
 from budget_warehouse.expectations import ExpectationOutcome
 from budget_warehouse.gx_duckdb import open_read_only
-from budget_warehouse.queryable import Queryable
+from budget_warehouse.queryable import FETCH_ROWS, Queryable, stream
 from budget_warehouse.warehouse_paths import published_path
 
 DECISIONS = ("accepted", "false_positive", "referred_back")
 SEVERITY_ORDER = "case severity when 'error' then 0 when 'warning' then 1 else 2 end"
+# The report's order: most severe first. A disclosure's page lists its own findings in the same order.
+REPORT_ORDER = f"{SEVERITY_ORDER}, disclosure_id, rule_id, subject"
+FINDINGS_MART = "marts.fct_findings_reviewed"
+# The last run's failing finding ids, loaded into a temporary table of the report's connection
+# (report.load_previous_finding_ids): "new" and "resolved" are counted in SQL, never as Python sets.
+PREVIOUS_IDS = "previous_finding_ids"
+# A relation the findings are read from: the mart, or in tests a table of the same columns.
+_RELATION = re.compile(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?")
 
 
 @dataclass(frozen=True)
@@ -78,23 +88,18 @@ class StaleDecision:
 
 @dataclass(frozen=True)
 class RunComparison:
-    """This run's failing findings against the last run's."""
+    """This run's failing findings against the last run's, counted in SQL. Only the ids with a decision are
+    held (the gate exempts them): there are as many as stewards have written, not as many as findings."""
 
-    failing: frozenset[str]
-    previous: frozenset[str] | None
+    failing: int
+    new: int
+    resolved: int
     acknowledged: frozenset[str]
+    has_previous: bool
 
     @property
-    def new(self) -> frozenset[str]:
-        return self.failing - (self.previous or frozenset())
-
-    @property
-    def resolved(self) -> frozenset[str]:
-        return (self.previous or frozenset()) - self.failing
-
-    @property
-    def unacknowledged(self) -> frozenset[str]:
-        return self.failing - self.acknowledged
+    def unacknowledged(self) -> int:
+        return self.failing - len(self.acknowledged)
 
 
 @dataclass(frozen=True)
@@ -108,13 +113,42 @@ class Blocker:
 _FINDING_COLUMNS = ", ".join(field.name for field in fields(Finding))
 
 
-def read_findings(connection: Queryable, where: str = "status = 'fail'") -> list[Finding]:
-    """Findings with their decisions, most severe first."""
-    rows = connection.execute(
-        f"select {_FINDING_COLUMNS} from marts.fct_findings_reviewed where {where} "
-        f"order by {SEVERITY_ORDER}, disclosure_id, rule_id, subject"
-    ).fetchall()
+def checked_relation(relation: str) -> str:
+    if not _RELATION.fullmatch(relation):
+        raise ValueError(f"not a table name: {relation!r}")
+    return relation
+
+
+def _findings_query(where: str, relation: str, order: str, limit: int | None) -> str:
+    query = f"select {_FINDING_COLUMNS} from {checked_relation(relation)} where {where} order by {order}"
+    return query if limit is None else f"{query} limit {int(limit)}"
+
+
+def read_findings(
+    connection: Queryable,
+    where: str = "status = 'fail'",
+    parameters: Sequence[object] = (),
+    relation: str = FINDINGS_MART,
+    order: str = REPORT_ORDER,
+    limit: int | None = None,
+) -> list[Finding]:
+    """Findings with their decisions, most severe first: for lists that are short by nature or by `limit`."""
+    rows = connection.execute(_findings_query(where, relation, order, limit), list(parameters)).fetchall()
     return [Finding(*row) for row in rows]
+
+
+def iter_findings(
+    connection: Queryable,
+    where: str = "status = 'fail'",
+    parameters: Sequence[object] = (),
+    relation: str = FINDINGS_MART,
+    order: str = REPORT_ORDER,
+) -> Iterator[Finding]:
+    """The same findings streamed a batch at a time (queryable.stream), so a caller holds at most
+    FETCH_ROWS of them. On DuckDB the stream is another connection: it does not see the temporary tables of
+    `connection`."""
+    for row in stream(connection, _findings_query(where, relation, order, None), parameters, FETCH_ROWS):
+        yield Finding(*row)
 
 
 def read_stale_decisions(connection: Queryable) -> list[StaleDecision]:
@@ -125,11 +159,36 @@ def read_stale_decisions(connection: Queryable) -> list[StaleDecision]:
     return [StaleDecision(*row) for row in rows]
 
 
-def compare_runs(failing: list[Finding], previous: frozenset[str] | None) -> RunComparison:
+def compare_runs(connection: Queryable, has_previous: bool, relation: str = FINDINGS_MART) -> RunComparison:
+    """This run's failing findings against the last run's ids (the PREVIOUS_IDS table, when has_previous),
+    counted in SQL."""
+    failing = f"select finding_id from {checked_relation(relation)} where status = 'fail'"
+    failing_total = f"select count(*) from (select distinct finding_id from ({failing}) as now_ids) as now"
+    previous = f"select finding_id from {PREVIOUS_IDS}"
+    # EXCEPT rather than DuckDB's ANTI JOIN: the same query runs on PostgreSQL (EXCEPT is distinct, as the
+    # ids are counted); every subquery named, as PostgreSQL before 16 requires
+    counts = (
+        f"""
+        select
+            ({failing_total}),
+            (select count(*) from ({failing} except {previous}) as new_ids),
+            (select count(*) from ({previous} except {failing}) as resolved_ids)
+        """
+        if has_previous
+        # without an earlier run every failing finding is new and none resolved
+        else f"select ({failing_total}), ({failing_total}), 0"
+    )
+    row = connection.execute(counts).fetchone()
+    failing_count, new, resolved = row if row else (0, 0, 0)
+    acknowledged = connection.execute(
+        f"select finding_id from {relation} where status = 'fail' and decision is not null"
+    ).fetchall()
     return RunComparison(
-        failing=frozenset(finding.finding_id for finding in failing),
-        previous=previous,
-        acknowledged=frozenset(finding.finding_id for finding in failing if finding.is_acknowledged),
+        failing=int(failing_count),
+        new=int(new),
+        resolved=int(resolved),
+        acknowledged=frozenset(str(finding_id) for (finding_id,) in acknowledged),
+        has_previous=has_previous,
     )
 
 
@@ -190,12 +249,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _list_open(connection: Queryable, where: str, how: str) -> int:
-    open_findings = read_findings(connection, where="review_status = 'open'")
-    stale = read_stale_decisions(connection)
-    for finding in open_findings:
+    open_count = 0
+    for finding in iter_findings(connection, where="review_status = 'open'"):
         print(describe_finding(finding))
-    if open_findings:
-        print(f"{len(open_findings)} failing findings without a decision in {where}. {how}")
+        open_count += 1
+    stale = read_stale_decisions(connection)
+    if open_count:
+        print(f"{open_count} failing findings without a decision in {where}. {how}")
     else:
         print(f"every failing finding in {where} has a decision")
     for decision in stale:

@@ -2,9 +2,11 @@
 
 Run by the nightly job after it has published a build, and alone as `make validate`
 (`python -m budget_warehouse.validate`). The warehouse is only ever opened read-only. Each run writes
-reports/<run timestamp>/ (index.html, findings.json, findings.csv, validation.json, GX Data Docs, dbt docs)
-and replaces reports/latest/ with a copy of it; earlier runs are kept. The last run's failing finding ids
-(reports/latest/findings.json) are what "new" and "resolved" are counted against.
+reports/<run timestamp>/ (index.html, findings.csv, findings.parquet, findings.json, validation.json, GX Data
+Docs, dbt docs) and points reports/latest/ at it; earlier runs are kept. The last run's failing finding ids
+(reports/latest/findings.parquet, or findings.json of an older report) are what "new" and "resolved" are
+counted against. The failing findings are never all held in Python: counts and exports are DuckDB's, and
+the disclosure pages are written a batch of disclosures at a time.
 
 Exit status: 0, or GATE_FAILED when a critical expectation fails on something no steward has acknowledged.
 """
@@ -25,16 +27,15 @@ from pathlib import Path
 
 from dbt.cli.main import dbtRunner
 
-from budget_warehouse.evidence import render_evidence
+from budget_warehouse.evidence import candidates, render_evidence
 from budget_warehouse.expectations import ExpectationOutcome, load_suites, validate
 from budget_warehouse.gx_duckdb import open_read_only
-from budget_warehouse.queryable import Queryable
+from budget_warehouse.queryable import Queryable, bound_memory
 from budget_warehouse.report import (
+    MEMORY_LIMIT,
     ReportData,
+    load_previous_finding_ids,
     read_disclosure_summaries,
-    read_execution_charts,
-    read_expenditure_charts,
-    read_finding_ids,
     read_rejected_rows,
     read_rejection_keys,
     write_report,
@@ -156,13 +157,13 @@ def summary_lines(
         f"{sum(outcome.severity == severity for outcome in failed)} {severity}"
         for severity in ("critical", "warning", "info")
     )
-    since = "" if comparison.previous is not None else " (no earlier run)"
+    since = "" if comparison.has_previous else " (no earlier run)"
     lines = [
         f"validate: {len(outcomes)} expectations, {len(outcomes) - len(failed)} passed, "
         f"{len(failed)} failed ({by_severity})",
-        f"findings: {len(comparison.failing)} failing; {len(comparison.new)} new since the last run{since}, "
-        f"{len(comparison.resolved)} resolved since the last run; "
-        f"{len(comparison.acknowledged)} acknowledged, {len(comparison.unacknowledged)} not acknowledged; "
+        f"findings: {comparison.failing} failing; {comparison.new} new since the last run{since}, "
+        f"{comparison.resolved} resolved since the last run; "
+        f"{len(comparison.acknowledged)} acknowledged, {comparison.unacknowledged} not acknowledged; "
         f"{stale_count} stale decisions",
     ]
     rejected_count, new_rejections = rejected
@@ -223,36 +224,34 @@ def _validate_and_report(
 ) -> int:
     started = datetime.now(UTC)
     run_dir = new_run_dir(reports_root, started)
-    previous = read_finding_ids(reports_root / LATEST / "findings.json")
     previous_rejections = read_rejection_keys(reports_root / LATEST / "rejected_rows.json") or frozenset()
 
     outcomes = run_suites(run_dir / "gx_data_docs")
-    with open_reader() as connection:
-        findings = read_findings(connection)
-        comparison = compare_runs(findings, previous)
+    with open_reader() as connection, tempfile.TemporaryDirectory(prefix="report_") as spill:
+        # DuckDB's share of the report stays bounded: a larger sort spills here, never beside the warehouse
+        bound_memory(connection, Path(spill), MEMORY_LIMIT)
+        has_previous = load_previous_finding_ids(connection, reports_root / LATEST)
+        comparison = compare_runs(connection, has_previous)
         blockers = blocking_failures(outcomes, comparison.acknowledged)
         rejected_rows = read_rejected_rows(connection)
         new_rejections = frozenset(row.key for row in rejected_rows) - previous_rejections
-        # the printed region of each failing finding on an inbox PDF, written into the run's folder
-        evidence = render_evidence(findings, inbox_path(), run_dir)
+        # the printed region of the first failing findings on inbox PDFs, written into the run's folder
+        evidence = render_evidence(candidates(connection, inbox_path()), inbox_path(), run_dir)
         data = ReportData(
             generated_at=started.isoformat(timespec="seconds"),
             warehouse=label,
             disclosures=read_disclosure_summaries(connection),
-            findings=findings,
             resolved_decisions=read_findings(connection, where="review_status = 'resolved'"),
             stale_decisions=read_stale_decisions(connection),
             outcomes=outcomes,
             blockers=blockers,
             comparison=comparison,
-            expenditure_charts=read_expenditure_charts(connection),
-            execution_charts=read_execution_charts(connection),
             rejected_rows=rejected_rows,
             new_rejection_keys=new_rejections,
             evidence_images=evidence,
         )
+        page = write_report(run_dir, data, connection)
 
-    page = write_report(run_dir, data)
     (run_dir / "validation.json").write_text(
         json.dumps([asdict(outcome) for outcome in outcomes], ensure_ascii=False, indent=2) + "\n",
         encoding="utf-8",

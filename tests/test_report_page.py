@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import re
 import time
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,11 +15,11 @@ from playwright.sync_api import Browser, Dialog, Page, sync_playwright
 
 from budget_warehouse.bench.run import bench
 from budget_warehouse.report import (
+    DISCLOSURE_PAGES,
     RejectedRow,
     ReportData,
     read_disclosure_summaries,
-    read_execution_charts,
-    read_expenditure_charts,
+    write_disclosure_pages,
     write_report,
 )
 from budget_warehouse.review import compare_runs, read_findings, read_stale_decisions
@@ -114,14 +115,16 @@ def test_text_from_the_data_is_shown_as_text_never_run(
     browser: Browser, tmp_path: Path, marts: duckdb.DuckDBPyConnection
 ) -> None:
     finding = read_findings(marts, where="true")[0]
-    hostile = replace(
-        finding,
-        status="fail",
-        subject_name=f"行政运行{INJECTED}",
-        message_zh=f"列示 {INJECTED} 与表格不一致",
-        decision_note=f'"><img src=x onerror=alert(2)>{INJECTED}',
+    # the report reads its findings from the warehouse: the hostile one is a table of the mart's columns
+    marts.execute(
+        "create temporary table hostile_findings as "
+        "select * from marts.fct_findings_reviewed where finding_id = ?",
+        [finding.finding_id],
     )
-    findings = [hostile]
+    marts.execute(
+        "update hostile_findings set status = 'fail', subject_name = ?, message_zh = ?, decision_note = ?",
+        [f"行政运行{INJECTED}", f"列示 {INJECTED} 与表格不一致", f'"><img src=x onerror=alert(2)>{INJECTED}'],
+    )
     rejected = RejectedRow(
         raw_file_name="raw_function_lines",
         source_file="raw_function_lines.csv",
@@ -135,18 +138,16 @@ def test_text_from_the_data_is_shown_as_text_never_run(
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         warehouse=INJECTED,
         disclosures=read_disclosure_summaries(marts),
-        findings=findings,
         resolved_decisions=[],
         stale_decisions=read_stale_decisions(marts),
         outcomes=[],
         blockers=[],
-        comparison=compare_runs(findings, None),
-        expenditure_charts=read_expenditure_charts(marts),
-        execution_charts=read_execution_charts(marts),
+        comparison=compare_runs(marts, has_previous=False, relation="hostile_findings"),
         rejected_rows=[rejected],
         new_rejection_keys=frozenset({rejected.key}),
+        findings_relation="hostile_findings",
     )
-    opened = OpenedPage(browser, write_report(tmp_path, data))
+    opened = OpenedPage(browser, write_report(tmp_path, data, marts))
     row = opened.page.locator("#findings tbody tr.finding")
 
     assert opened.dialogs == []
@@ -230,3 +231,55 @@ def test_the_first_page_of_a_large_run_opens_fast_and_links_every_disclosure(
     assert all(url.startswith(reports.resolve().as_uri()) for url in own.requests)
     opened.page.close()
     own.page.close()
+
+
+# A disclosure page's row of a failing finding.
+FINDING_ROW = re.compile(r'<tr class="finding" id="(F-[0-9a-f]{12})"')
+
+
+def test_every_failing_finding_is_listed_once_on_the_pages_and_in_the_exports(
+    large_run: tuple[Path, Path], tmp_path: Path
+) -> None:
+    reports, warehouse = large_run
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        failing = sorted(
+            str(finding_id)
+            for (finding_id,) in connection.execute(
+                "select finding_id from marts.fct_findings_reviewed where status = 'fail'"
+            ).fetchall()
+        )
+        in_parquet = sorted(
+            str(finding_id)
+            for (finding_id,) in connection.execute(
+                "select finding_id from read_parquet(?)", [str(reports / "findings.parquet")]
+            ).fetchall()
+        )
+        # the pages written again a few disclosures a batch, so that many batches meet inside the corpus
+        data = ReportData(
+            generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            warehouse=str(warehouse),
+            disclosures=read_disclosure_summaries(connection),
+            resolved_decisions=[],
+            stale_decisions=[],
+            outcomes=[],
+            blockers=[],
+            comparison=compare_runs(connection, has_previous=False),
+            rejected_rows=[],
+            new_rejection_keys=frozenset(),
+        )
+        write_disclosure_pages(tmp_path, data, connection, batch_size=7)
+    with (reports / "findings.csv").open(encoding="utf-8-sig", newline="") as handle:
+        in_csv = sorted(row["finding_id"] for row in csv.DictReader(handle))
+
+    assert len(failing) > 2000, "the corpus must be larger than the first page lists"
+    assert in_csv == failing
+    assert in_parquet == failing
+    for folder in (reports, tmp_path):
+        pages = sorted((folder / DISCLOSURE_PAGES).glob("*.html"))
+        assert len(pages) == len(data.disclosures)
+        on_pages = [
+            finding_id
+            for page in pages
+            for finding_id in FINDING_ROW.findall(page.read_text(encoding="utf-8"))
+        ]
+        assert sorted(on_pages) == failing, folder

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from budget_warehouse.report import write_findings_csv
+from budget_warehouse.report import finding_ids_in_json, write_findings_csv
 from budget_warehouse.review import read_findings
 from budget_warehouse.validate import GATE_FAILED, LATEST
 from tests.conftest import PROJECT_DIR, NightlyRun, project_env, run_nightly
@@ -126,8 +126,27 @@ def test_findings_csv_neutralises_cells_a_spreadsheet_would_run(
         provided_value=Decimal("-178.66"),
         difference=Decimal("-0.01"),
     )
+    # DuckDB writes the file: the hostile finding goes in as a table of the findings mart's columns
+    marts.execute(
+        "create temporary table hostile_findings as "
+        "select * from marts.fct_findings_reviewed where finding_id = ?",
+        [finding.finding_id],
+    )
+    marts.execute(
+        "update hostile_findings set status = 'fail', message_zh = ?, subject_name = ?, subject = ?, "
+        "decision_note = ?, source_sections = ?, provided_value = ?, difference = ?",
+        [
+            hostile.message_zh,
+            hostile.subject_name,
+            hostile.subject,
+            hostile.decision_note,
+            hostile.source_sections,
+            hostile.provided_value,
+            hostile.difference,
+        ],
+    )
     path = tmp_path / "findings.csv"
-    write_findings_csv(path, [hostile])
+    write_findings_csv(marts, path, 1, relation="hostile_findings")
 
     with path.open(encoding="utf-8-sig", newline="") as handle:
         (row,) = list(csv.DictReader(handle))
@@ -223,3 +242,27 @@ def test_the_summary_counts_new_and_resolved_findings_against_the_last_run(
     )
     latest = json.loads((reports / LATEST / "findings.json").read_text(encoding="utf-8"))
     assert newly_failing["finding_id"] in {record["finding_id"] for record in latest["findings"]}
+
+
+def test_the_ids_of_a_findings_json_of_an_earlier_version_are_read_a_finding_at_a_time(
+    tmp_path: Path,
+) -> None:
+    # the format reports wrote before findings.parquet: indented, then compact, read in blocks far smaller
+    # than one finding so that every finding spans blocks
+    records = [
+        {
+            "finding_id": f"F-{number:012x}",
+            "message_zh": '含 "findings": [ 与 ] 的说明',
+            "difference": "-0.01",
+        }
+        for number in range(300)
+    ]
+    document = {
+        "generated_at": "2026-01-01T00:00:00+00:00",
+        "warehouse": 'w "findings": [',
+        "findings": records,
+    }
+    path = tmp_path / "findings.json"
+    for text in (json.dumps(document, ensure_ascii=False, indent=2), json.dumps(document)):
+        path.write_text(text + "\n", encoding="utf-8")
+        assert list(finding_ids_in_json(path, block=16)) == [record["finding_id"] for record in records]

@@ -169,7 +169,8 @@ def _findings(findings_json: Path) -> list[dict[str, object]]:
         for field in LISTING_FIELDS:
             if isinstance(finding[field], str):
                 finding[field] = sorted(LIST_SEPARATORS.split(finding[field]))
-    return list(findings)
+    # findings.json comes in the engine's order (the report does not sort an export for programs)
+    return sorted(findings, key=lambda finding: str(finding["finding_id"]))
 
 
 def test_validation_and_the_report_on_postgresql_say_what_they_say_on_duckdb(
