@@ -24,6 +24,7 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -206,6 +207,19 @@ def build_and_publish(
     return 0
 
 
+def validate_published(timer: PhaseTimer, validate: Callable[[], int]) -> int:
+    """After a publish, on any engine: validate and report, print and keep the phase timings."""
+    try:
+        with timer.phase("validation and report"):
+            status = validate()
+    except OSError as error:
+        print(f"nightly: published, but the report could not be written: {error}", file=sys.stderr)
+        status = REPORT_FAILED
+    print(timer.summary())
+    timer.write()
+    return status
+
+
 def _kept(published: Path) -> str:
     return "the previous warehouse is unchanged" if published.exists() else "no warehouse was published"
 
@@ -229,15 +243,7 @@ def main(argv: list[str] | None = None) -> int:
             status = build_and_publish(options, dbt_args, published, timer)
             if status != 0:
                 return status
-            try:
-                with timer.phase("validation and report"):
-                    status = run_validation(published, reports_root)
-            except OSError as error:
-                print(f"nightly: published, but the report could not be written: {error}", file=sys.stderr)
-                status = REPORT_FAILED
-            print(timer.summary())
-            timer.write()
-            return status
+            return validate_published(timer, lambda: run_validation(published, reports_root))
     except WarehouseBusyError as busy:
         print(f"nightly: {busy}", file=sys.stderr)
         return WAREHOUSE_BUSY

@@ -33,6 +33,7 @@ from budget_warehouse.nightly import (
     WAREHOUSE_BUSY,
     raw_folders,
     reports_writable,
+    validate_published,
 )
 from budget_warehouse.phase_timer import PhaseTimer
 from budget_warehouse.publish_guard import shrink_reasons, snapshot_of
@@ -171,15 +172,7 @@ def main_postgres(options: argparse.Namespace, dbt_args: list[str]) -> int:
             status = build_and_publish_postgres(options, dbt_args, prefix, timer)
             if status != 0:
                 return status
-            try:
-                with timer.phase("validation and report"):
-                    status = run_validation_postgres(prefix, reports_root)
-            except OSError as error:
-                print(f"nightly: published, but the report could not be written: {error}", file=sys.stderr)
-                status = REPORT_FAILED
-            print(timer.summary())
-            timer.write()
-            return status
+            return validate_published(timer, lambda: run_validation_postgres(prefix, reports_root))
     except WarehouseBusyError as busy:
         print(f"nightly: {busy}", file=sys.stderr)
         return WAREHOUSE_BUSY
