@@ -160,7 +160,7 @@ def _row_label(row: Mapping[str, Any], row_id_columns: Iterable[str]) -> str:
 
 
 def _batch_query(query: str, table: str) -> str:
-    # GX fills {batch} with str.format, so a suite doubles the braces of a regex ({{12}}): format it alike
+    # GX fills {batch} with str.format, so a suite doubles the braces of a regex ({{16}}): format it alike
     return query.format(batch=f"(select * from {table})")
 
 

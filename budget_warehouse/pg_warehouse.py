@@ -44,6 +44,10 @@ BUILT_LAYERS = frozenset(("landing", "raw", "staging", "intermediate", "marts", 
 READER_ROLE = "bi_reader"
 STEWARD_ROLE = "steward"
 DECISIONS_TABLE = "decisions"
+# F- and 16 hex digits of md5; 12 before the ids were widened (decisions recorded then are still accepted)
+FINDING_ID_PATTERN = "^F-[0-9a-f]{12}([0-9a-f]{4})?$"
+# the name PostgreSQL gave the column's check when the table was first created
+FINDING_ID_CHECK = "decisions_finding_id_check"
 # What the stewards may record, as the seed's accepted_values test says.
 DECISIONS = ("accepted", "false_positive", "referred_back")
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
@@ -192,6 +196,26 @@ def leftover_schemas(cursor: Any, prefix: str) -> list[str]:
     return [name for (name,) in cursor.fetchall()]
 
 
+def _accept_widened_ids(cursor: Any, stewardship: str) -> None:
+    """A decisions table created when ids had 12 hex digits checks for exactly 12: widen its check once
+    (a decision under an old id stays, and fct_stale_acknowledgements names the finding it means now)."""
+    table = sql.Identifier(stewardship, DECISIONS_TABLE)
+    cursor.execute(
+        "select pg_get_constraintdef(oid) from pg_constraint where conrelid = %s::regclass and conname = %s",
+        (f'"{stewardship}"."{DECISIONS_TABLE}"', FINDING_ID_CHECK),
+    )
+    row = cursor.fetchone()
+    if row is not None and "{4}" in str(row[0]):
+        return
+    check = sql.Identifier(FINDING_ID_CHECK)
+    cursor.execute(sql.SQL("alter table {} drop constraint if exists {}").format(table, check))
+    cursor.execute(
+        sql.SQL("alter table {} add constraint {} check (finding_id ~ {})").format(
+            table, check, sql.Literal(FINDING_ID_PATTERN)
+        )
+    )
+
+
 def ensure_roles_and_stewardship(prefix: str) -> None:
     """The group roles and the stewards' decisions table, created when missing (idempotent)."""
     stewardship = schema_name(prefix, STEWARDSHIP_LAYER)
@@ -215,16 +239,19 @@ def ensure_roles_and_stewardship(prefix: str) -> None:
         cursor.execute(
             sql.SQL(
                 "create table if not exists {} ("
-                "finding_id text primary key check (finding_id ~ '^F-[0-9a-f]{{12}}$'), "
+                "finding_id text primary key constraint {} check (finding_id ~ {}), "
                 "decision text not null check (decision in ({})), "
                 "decided_by text not null default session_user, "
                 "decided_on date not null default current_date, "
                 "note text)"
             ).format(
                 sql.Identifier(stewardship, DECISIONS_TABLE),
+                sql.Identifier(FINDING_ID_CHECK),
+                sql.Literal(FINDING_ID_PATTERN),
                 sql.SQL(", ").join(sql.Literal(decision) for decision in DECISIONS),
             )
         )
+        _accept_widened_ids(cursor, stewardship)
         cursor.execute(
             sql.SQL("grant usage on schema {} to {}").format(
                 sql.Identifier(stewardship), sql.Identifier(STEWARD_ROLE)

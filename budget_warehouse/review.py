@@ -31,6 +31,8 @@ FINDINGS_MART = "marts.fct_findings_reviewed"
 # The last run's failing finding ids, loaded into a temporary table of the report's connection
 # (report.load_previous_finding_ids): "new" and "resolved" are counted in SQL, never as Python sets.
 PREVIOUS_IDS = "previous_finding_ids"
+# F- and 12 hex digits: the finding ids before they were widened to 16
+OLDER_ID_LENGTH = 14
 # A relation the findings are read from: the mart, or in tests a table of the same columns.
 _RELATION = re.compile(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?")
 
@@ -84,6 +86,8 @@ class StaleDecision:
     decided_by: str | None
     decided_on: date | None
     decision_note: str | None
+    # the finding an id of the older, 12-hex-digit form names now, when exactly one does
+    current_finding_id: str | None
 
 
 @dataclass(frozen=True)
@@ -151,9 +155,15 @@ def iter_findings(
         yield Finding(*row)
 
 
+def stale_advice(decision: StaleDecision) -> str:
+    if decision.current_finding_id:
+        return f"is an id of the older form: replace it with {decision.current_finding_id}"
+    return "names no current finding: remove it"
+
+
 def read_stale_decisions(connection: Queryable) -> list[StaleDecision]:
     rows = connection.execute(
-        "select finding_id, decision, decided_by, decided_on, decision_note "
+        "select finding_id, decision, decided_by, decided_on, decision_note, current_finding_id "
         "from marts.fct_stale_acknowledgements order by finding_id"
     ).fetchall()
     return [StaleDecision(*row) for row in rows]
@@ -165,14 +175,20 @@ def compare_runs(connection: Queryable, has_previous: bool, relation: str = FIND
     failing = f"select finding_id from {checked_relation(relation)} where status = 'fail'"
     failing_total = f"select count(*) from (select distinct finding_id from ({failing}) as now_ids) as now"
     previous = f"select finding_id from {PREVIOUS_IDS}"
+    # a last run from before ids were widened listed them with 12 hex digits: compare that many, once
+    older_form = f"exists (select 1 from {PREVIOUS_IDS} where length(finding_id) = {OLDER_ID_LENGTH})"
+    comparable = (
+        f"select case when {older_form} then left(finding_id, {OLDER_ID_LENGTH}) else finding_id end "
+        f"from {checked_relation(relation)} where status = 'fail'"
+    )
     # EXCEPT rather than DuckDB's ANTI JOIN: the same query runs on PostgreSQL (EXCEPT is distinct, as the
     # ids are counted); every subquery named, as PostgreSQL before 16 requires
     counts = (
         f"""
         select
             ({failing_total}),
-            (select count(*) from ({failing} except {previous}) as new_ids),
-            (select count(*) from ({previous} except {failing}) as resolved_ids)
+            (select count(*) from ({comparable} except {previous}) as new_ids),
+            (select count(*) from ({previous} except {comparable}) as resolved_ids)
         """
         if has_previous
         # without an earlier run every failing finding is new and none resolved
@@ -259,9 +275,7 @@ def _list_open(connection: Queryable, where: str, how: str) -> int:
     else:
         print(f"every failing finding in {where} has a decision")
     for decision in stale:
-        print(
-            f"stale decision: {decision.finding_id} ({decision.decision}) names no current finding: remove it"
-        )
+        print(f"stale decision: {decision.finding_id} ({decision.decision}) {stale_advice(decision)}")
     return 0
 
 

@@ -137,5 +137,5 @@ def test_finding_ids_are_stable(marts: duckdb.DuckDBPyConnection) -> None:
         [DISCLOSURE, subject],
     ).fetchone()
     # derived from what the finding is about, never from a run: the same finding keeps its id
-    digest = hashlib.md5(f"{DISCLOSURE}|NAR-05|{subject}".encode()).hexdigest()[:12]
+    digest = hashlib.md5(f"{DISCLOSURE}|NAR-05|{subject}".encode()).hexdigest()[:16]
     assert finding_id == (f"F-{digest}",)

@@ -87,18 +87,18 @@ def test_only_critical_failures_on_unacknowledged_findings_block() -> None:
         table="marts.fct_identity_checks",
         acknowledgeable=True,
         unexpected_count=1,
-        finding_ids=("F-000000000001",),
+        finding_ids=("F-0000000000000001",),
     )
-    open_finding = replace(acknowledged_finding, finding_ids=("F-000000000002",))
+    open_finding = replace(acknowledged_finding, finding_ids=("F-0000000000000002",))
     warning_failed = replace(grain_broken, severity="warning")
 
     blockers = blocking_failures(
-        [grain_broken, acknowledged_finding, open_finding, warning_failed], frozenset({"F-000000000001"})
+        [grain_broken, acknowledged_finding, open_finding, warning_failed], frozenset({"F-0000000000000001"})
     )
 
     assert [(blocker.outcome, blocker.unacknowledged) for blocker in blockers] == [
         (grain_broken, ()),
-        (open_finding, ("F-000000000002",)),
+        (open_finding, ("F-0000000000000002",)),
     ]
 
 

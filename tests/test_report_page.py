@@ -234,7 +234,7 @@ def test_the_first_page_of_a_large_run_opens_fast_and_links_every_disclosure(
 
 
 # A disclosure page's row of a failing finding.
-FINDING_ROW = re.compile(r'<tr class="finding" id="(F-[0-9a-f]{12})"')
+FINDING_ROW = re.compile(r'<tr class="finding" id="(F-[0-9a-f]{16})"')
 
 
 def test_every_failing_finding_is_listed_once_on_the_pages_and_in_the_exports(

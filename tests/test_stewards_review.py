@@ -199,16 +199,25 @@ def test_removing_an_acknowledgement_fails_the_nightly_and_restoring_it_passes(
     assert finding_id in listing.stdout
     assert "1 failing findings without a decision" in listing.stdout
 
-    # restored, plus a decision on a finding that does not exist: reported as stale, never a failure
+    # restored, plus a decision on a finding that does not exist and one recorded under the older,
+    # 12-hex-digit form of an id: both reported as stale, never a failure; the second names its finding
+    older_form = finding_id[:14]
     seed.write_text(
-        original + "F-ffffffffffff,accepted,测试,2021-10-01,a finding that no longer exists\n",
+        original
+        + "F-ffffffffffffffff,accepted,测试,2021-10-01,a finding that no longer exists\n"
+        + f"{older_form},accepted,测试,2021-10-01,recorded before ids were widened\n",
         encoding="utf-8",
     )
     restored = run_nightly(tmp_path, warehouse, project_dir=project)
     assert restored.returncode == 0, restored.stdout[-3000:] + restored.stderr[-3000:]
     assert "gate: passed" in restored.stdout
     assert "0 new since the last run, 0 resolved since the last run" in restored.stdout
-    assert f"{acknowledged} acknowledged, 0 not acknowledged; 1 stale decisions" in restored.stdout
+    assert f"{acknowledged} acknowledged, 0 not acknowledged; 2 stale decisions" in restored.stdout
+    with duckdb.connect(str(warehouse), read_only=True) as published:
+        stale = published.execute(
+            "select finding_id, current_finding_id from marts.fct_stale_acknowledgements order by 1"
+        ).fetchall()
+    assert stale == [(older_form, finding_id), ("F-ffffffffffffffff", None)]
     assert len(run_dirs(tmp_path / "reports")) == 2, "each run keeps its own report"
 
 
@@ -220,7 +229,7 @@ def test_the_summary_counts_new_and_resolved_findings_against_the_last_run(
     last_run = json.loads((sample_nightly.reports / LATEST / "findings.json").read_text(encoding="utf-8"))
     assert last_run["findings"], "the sample has no failing finding to compare"
     newly_failing = last_run["findings"].pop()
-    last_run["findings"].append({**newly_failing, "finding_id": "F-00000000000a"})
+    last_run["findings"].append({**newly_failing, "finding_id": "F-000000000000000a"})
     reports = tmp_path / "reports"
     (reports / LATEST).mkdir(parents=True)
     (reports / LATEST / "findings.json").write_text(json.dumps(last_run), encoding="utf-8")
@@ -242,6 +251,35 @@ def test_the_summary_counts_new_and_resolved_findings_against_the_last_run(
     )
     latest = json.loads((reports / LATEST / "findings.json").read_text(encoding="utf-8"))
     assert newly_failing["finding_id"] in {record["finding_id"] for record in latest["findings"]}
+
+
+def test_a_last_run_with_ids_of_the_older_form_counts_nothing_new_or_resolved(
+    tmp_path: Path, sample_nightly: NightlyRun, marts: duckdb.DuckDBPyConnection
+) -> None:
+    # ids had 12 hex digits before they were widened to 16: the first night after compares that many
+    last_run = json.loads((sample_nightly.reports / LATEST / "findings.json").read_text(encoding="utf-8"))
+    for record in last_run["findings"]:
+        assert len(record["finding_id"]) == len("F-") + 16
+        record["finding_id"] = record["finding_id"][:14]
+    reports = tmp_path / "reports"
+    (reports / LATEST).mkdir(parents=True)
+    (reports / LATEST / "findings.json").write_text(json.dumps(last_run), encoding="utf-8")
+
+    validation = subprocess.run(
+        [sys.executable, "-m", "budget_warehouse.validate"],
+        cwd=PROJECT_DIR,
+        env=project_env(tmp_path, sample_nightly.warehouse),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert validation.returncode == 0, validation.stdout[-3000:] + validation.stderr[-3000:]
+    failing = failing_count(marts)
+    assert (
+        f"findings: {failing} failing; 0 new since the last run, 0 resolved since the last run"
+        in validation.stdout
+    )
 
 
 def test_the_ids_of_a_findings_json_of_an_earlier_version_are_read_a_finding_at_a_time(

@@ -234,7 +234,7 @@ WRITES = (
     "create table public.reader_table (x int)",
     "create temporary table reader_scratch (x int)",
     "create schema reader_schema",
-    "insert into {stewardship}.decisions (finding_id, decision) values ('F-000000000001', 'accepted')",
+    "insert into {stewardship}.decisions (finding_id, decision) values ('F-0000000000000001', 'accepted')",
 )
 
 
@@ -255,11 +255,12 @@ def test_a_steward_records_decisions_and_reads_the_marts_but_writes_no_mart(
         with steward.cursor() as cursor:
             cursor.execute(
                 f"insert into {PREFIX}_stewardship.decisions (finding_id, decision, note) "
-                "values ('F-0123456789ab', 'false_positive', 'recorded in the test') "
+                "values ('F-0123456789abcdef', 'false_positive', 'recorded in the test') "
                 "on conflict (finding_id) do update set decision = excluded.decision"
             )
             cursor.execute(
-                f"select decided_by from {PREFIX}_stewardship.decisions where finding_id = 'F-0123456789ab'"
+                f"select decided_by from {PREFIX}_stewardship.decisions "
+                "where finding_id = 'F-0123456789abcdef'"
             )
             assert cursor.fetchone() == ("steward_chen",)
             cursor.execute(f"select count(*) from {MARTS}.dim_functional_classification")
@@ -268,9 +269,11 @@ def test_a_steward_records_decisions_and_reads_the_marts_but_writes_no_mart(
             with pytest.raises(psycopg2.errors.CheckViolation):
                 cursor.execute(
                     f"insert into {PREFIX}_stewardship.decisions (finding_id, decision) "
-                    "values ('F-0123456789ac', 'maybe')"
+                    "values ('F-0123456789abcdee', 'maybe')"
                 )
-            cursor.execute(f"delete from {PREFIX}_stewardship.decisions where finding_id = 'F-0123456789ab'")
+            cursor.execute(
+                f"delete from {PREFIX}_stewardship.decisions where finding_id = 'F-0123456789abcdef'"
+            )
 
 
 def _mart_counts_query(tables: list[str]) -> sql.Composed:
@@ -325,7 +328,7 @@ def test_a_reader_during_the_nightly_sees_the_old_warehouse_or_the_new_one(
             connection.close()
 
     # a steward changes a decision recorded in the seed file: the nightly takes the table's in
-    finding = "F-30c99f1a20f0"
+    finding = "F-30c99f1a20f0ed6a"
     with contextlib.closing(published.connect(*login(published, "steward_li", "steward"))) as steward:
         steward.autocommit = True
         with steward.cursor() as cursor:
@@ -391,13 +394,15 @@ def test_a_failed_build_changes_nothing(published: PostgresServer, tmp_path: Pat
         cursor.execute(f"alter table {PREFIX}_stewardship.decisions drop constraint decisions_decision_check")
         cursor.execute(
             f"insert into {PREFIX}_stewardship.decisions (finding_id, decision) "
-            "values ('F-00000000beef', 'maybe')"
+            "values ('F-000000000000beef', 'maybe')"
         )
         try:
             # dbt's own --fail-fast, passed through: the build stops at the seed's failing test
             result = run_pg_nightly(tmp_path, published, "--fail-fast")
         finally:
-            cursor.execute(f"delete from {PREFIX}_stewardship.decisions where finding_id = 'F-00000000beef'")
+            cursor.execute(
+                f"delete from {PREFIX}_stewardship.decisions where finding_id = 'F-000000000000beef'"
+            )
             cursor.execute(
                 f"alter table {PREFIX}_stewardship.decisions add constraint decisions_decision_check "
                 "check (decision in ('accepted', 'false_positive', 'referred_back'))"
@@ -442,3 +447,47 @@ def test_a_second_nightly_exits_4_and_changes_nothing(published: PostgresServer,
     assert "another nightly is running" in result.stderr
     assert "pid 4242" in result.stderr
     assert schemas(published) == before
+
+
+def test_a_decisions_table_from_before_ids_were_widened_takes_the_wider_ids(
+    published: PostgresServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A table created when ids had 12 hex digits checked for exactly 12; the next nightly widens it."""
+    from budget_warehouse import pg_warehouse
+
+    decisions = sql.Identifier(f"{PREFIX}_stewardship", "decisions")
+    check = sql.Identifier(pg_warehouse.FINDING_ID_CHECK)
+    insert = sql.SQL("insert into {} (finding_id, decision) values ('F-0123456789abcdef', 'accepted')")
+    with contextlib.closing(published.connect()) as owner, owner.cursor() as cursor:
+        owner.autocommit = True
+        cursor.execute(sql.SQL("alter table {} drop constraint {}").format(decisions, check))
+        cursor.execute(
+            sql.SQL("alter table {} add constraint {} check (finding_id ~ '^F-[0-9a-f]{{12}}$')").format(
+                decisions, check
+            )
+        )
+        with pytest.raises(psycopg2.errors.CheckViolation):
+            cursor.execute(insert.format(decisions))
+
+        for variable, value in published.env().items():
+            monkeypatch.setenv(variable, value)
+        pg_warehouse.ensure_roles_and_stewardship(PREFIX)
+        pg_warehouse.ensure_roles_and_stewardship(PREFIX)  # and again: nothing left to widen
+
+        cursor.execute(insert.format(decisions))
+        cursor.execute(
+            sql.SQL("insert into {} (finding_id, decision) values ('F-0123456789ab', 'accepted')").format(
+                decisions
+            )
+        )
+        with pytest.raises(psycopg2.errors.CheckViolation):
+            cursor.execute(
+                sql.SQL("insert into {} (finding_id, decision) values ('F-0123', 'accepted')").format(
+                    decisions
+                )
+            )
+        cursor.execute(
+            sql.SQL("delete from {} where finding_id in ('F-0123456789abcdef', 'F-0123456789ab')").format(
+                decisions
+            )
+        )

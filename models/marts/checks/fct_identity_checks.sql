@@ -220,7 +220,7 @@ evidence as (
 
 final as (
     select
-        'F-' || left(md5(decided.disclosure_id || '|' || decided.rule_id || '|' || decided.subject), 12)
+        'F-' || left(md5(decided.disclosure_id || '|' || decided.rule_id || '|' || decided.subject), 16)
             as finding_id,
         decided.disclosure_id,
         decided.rule_id,
