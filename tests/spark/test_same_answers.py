@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from budget_warehouse import spark_session
 from budget_warehouse.landing.contract import SAMPLE_DIR
 from budget_warehouse.landing.land import land
 from budget_warehouse.landing.to_parquet import export_landing_to_parquet
@@ -64,23 +65,10 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> SparkBuild:
 
 @pytest.fixture(scope="module")
 def on_spark(sample_build: SparkBuild) -> Iterator[Query]:
-    """A query function on Spark's marts, through a local session on the build's metastore and tables."""
-    from pyspark.sql import SparkSession  # imported here: only the Spark tests need pyspark loaded
-
-    spark_dir = sample_build.spark_dir
-    session = (
-        SparkSession.builder.master("local[1]")
-        .config("spark.sql.warehouse.dir", str(spark_dir / "tables"))
-        .config(
-            "spark.hadoop.javax.jdo.option.ConnectionURL",
-            f"jdbc:derby:;databaseName={spark_dir / 'metastore_db'};create=true",
-        )
-        .config("spark.driver.extraJavaOptions", f"-Dderby.stream.error.file={spark_dir / 'derby.log'}")
-        .config("spark.driver.memory", "1g")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .enableHiveSupport()
-        .getOrCreate()
+    """A query function on Spark's marts, through a local session on the build's metastore and tables (the
+    settings of profiles.yml's `spark` output)."""
+    session = spark_session.local_session(
+        {**spark_env(sample_build.spark_dir), "BUDGET_WAREHOUSE_SPARK_MASTER": "local[1]"}
     )
 
     def query(sql: str, params: dict[str, str] | None = None) -> list[tuple[object, ...]]:
