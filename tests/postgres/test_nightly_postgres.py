@@ -236,7 +236,10 @@ def test_the_marts_export_as_parquet_from_postgresql(
     """`--target postgres`: one file per mart with the rows of the published schema, money as DECIMAL with the
     server's exact values, the same files (types and findings) as the same sample exported from DuckDB."""
     pg_out, duckdb_out = tmp_path / "from_postgres", tmp_path / "from_duckdb"
-    result = _export(tmp_path, pg_out, "postgres", published.env())
+    # as a BI host would run it: a login that is a member of bi_reader, which reads the marts and nothing else
+    result = _export(
+        tmp_path, pg_out, "postgres", published.env(*login(published, "bi_exporter", "bi_reader"))
+    )
     assert result.returncode == 0, output(result)
     print(result.stdout)
     duckdb_result = _export(tmp_path, duckdb_out, "duckdb", {"BUDGET_WAREHOUSE_PATH": str(sample_warehouse)})
