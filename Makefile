@@ -9,7 +9,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 # Great Expectations never tries the network: stewards often work on closed networks.
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: install system-packages nightly dev dev-spark test lint validate unacknowledged docs clean import bench-pdf bench
+.PHONY: install system-packages nightly dev dev-spark test lint validate unacknowledged docs clean import bench-pdf bench export
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,13 @@ nightly: install
 ## Validation and report alone, against the published warehouse (opened read-only).
 validate: install
 	$(BIN)/python -m budget_warehouse.validate --target $(TARGET)
+
+## The published marts of TARGET as Parquet files with a manifest.json, for BI tools that read files:
+## make export TARGET=duckdb OUT=exports/marts. The folder is replaced as a whole once every file is verified.
+# (OUT's default here is the export's own; `make import` has another)
+export: OUT = exports/marts
+export: install
+	$(BIN)/python -m budget_warehouse.export --target $(TARGET) --out $(OUT)
 
 ## The failing findings no steward has decided on yet.
 unacknowledged: install

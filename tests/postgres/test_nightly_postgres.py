@@ -24,6 +24,8 @@ import psycopg2.errors
 import pytest
 from psycopg2 import sql
 
+from budget_warehouse import pg_warehouse
+from budget_warehouse.export import ExportError, PostgresMarts
 from tests.conftest import PROJECT_DIR, NightlyRun, project_env
 from tests.postgres.conftest import PostgresServer
 
@@ -198,6 +200,115 @@ def test_bi_reader_reads_every_mart(
             cursor.execute(sql.SQL("select count(*) from {}").format(sql.Identifier(MARTS, table)))
             row = cursor.fetchone()
             assert row is not None and row[0] >= 0, table
+
+
+def _export(tmp_path: Path, out: Path, target: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`python -m budget_warehouse.export` as `make export` runs it."""
+    variables = project_env(tmp_path, tmp_path / "unused.duckdb")
+    variables.pop("BUDGET_WAREHOUSE_PG_SCHEMA", None)
+    variables.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "budget_warehouse.export", "--target", target, "--out", str(out)],
+        cwd=PROJECT_DIR,
+        env=variables,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def _normalised_findings(parquet: Path) -> dict[str, dict[str, object]]:
+    """fct_identity_checks as exported, by finding id; listing texts as their parts (LISTING_FIELDS)."""
+    relation = duckdb.sql(f"select * from read_parquet('{parquet}')")
+    findings = {}
+    for values in relation.fetchall():
+        row = dict(zip(relation.columns, values, strict=True))
+        for field in LISTING_FIELDS:
+            if isinstance(row[field], str):
+                row[field] = sorted(LIST_SEPARATORS.split(row[field]))
+        findings[str(row["finding_id"])] = row
+    return findings
+
+
+def test_the_marts_export_as_parquet_from_postgresql(
+    published: PostgresServer, sample_warehouse: Path, tmp_path: Path
+) -> None:
+    """`--target postgres`: one file per mart with the rows of the published schema, money as DECIMAL with the
+    server's exact values, the same files (types and findings) as the same sample exported from DuckDB."""
+    pg_out, duckdb_out = tmp_path / "from_postgres", tmp_path / "from_duckdb"
+    # as a BI host would run it: a login that is a member of bi_reader, which reads the marts and nothing else
+    result = _export(
+        tmp_path, pg_out, "postgres", published.env(*login(published, "bi_exporter", "bi_reader"))
+    )
+    assert result.returncode == 0, output(result)
+    print(result.stdout)
+    duckdb_result = _export(tmp_path, duckdb_out, "duckdb", {"BUDGET_WAREHOUSE_PATH": str(sample_warehouse)})
+    assert duckdb_result.returncode == 0, output(duckdb_result)
+    manifest = json.loads((pg_out / "manifest.json").read_text(encoding="utf-8"))
+    duckdb_manifest = json.loads((duckdb_out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["target"] == "postgres"
+    assert manifest["source"] == {
+        "engine": "postgres",
+        "host": published.host,
+        "port": published.port,
+        "database": published.database,
+        "schema": MARTS,
+    }
+    assert [mart["name"] for mart in manifest["marts"]] == mart_tables(published)
+    with contextlib.closing(published.connect()) as connection, connection.cursor() as cursor:
+        for mart in manifest["marts"]:
+            cursor.execute(sql.SQL("select count(*) from {}").format(sql.Identifier(MARTS, mart["name"])))
+            assert cursor.fetchone() == (mart["rows"],), mart["name"]
+            assert (pg_out / mart["file"]).stat().st_size == mart["bytes"]
+        cursor.execute(f"select * from {MARTS}.fct_identity_checks order by finding_id")
+        on_server = [tuple(row) for row in cursor.fetchall()]
+    # every mart has the columns and Parquet types of the DuckDB export: the contracts, on either engine
+    assert [(mart["name"], mart["columns"], mart["rows"]) for mart in manifest["marts"]] == [
+        (mart["name"], mart["columns"], mart["rows"]) for mart in duckdb_manifest["marts"]
+    ]
+    findings = pg_out / "fct_identity_checks.parquet"
+    types = {
+        name: kind
+        for name, kind, *_ in duckdb.sql(f"describe select * from read_parquet('{findings}')").fetchall()
+    }
+    for column in ("provided_value", "expected_value", "difference", "tolerance"):
+        assert str(types[column]).startswith("DECIMAL("), (column, types[column])
+    assert types["finding_id"] == types["rule_id"] == "VARCHAR"
+    # exactly the server's values, Decimal for Decimal (repr: the same digits and scale, no float anywhere)
+    exported = duckdb.sql(f"select * from read_parquet('{findings}') order by finding_id").fetchall()
+    assert list(map(repr, exported)) == list(map(repr, on_server))
+    assert _normalised_findings(findings) == _normalised_findings(duckdb_out / "fct_identity_checks.parquet")
+
+
+def test_an_export_across_a_publish_is_refused(
+    postgres_server: PostgresServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A publish between the export's snapshot and its end gives the marts' names to new tables, which the
+    snapshot may see empty or from another build: the export stops and says so (a prefix of its own)."""
+    prefix = "export_probe"
+    for name, value in postgres_server.env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("BUDGET_WAREHOUSE_PG_SCHEMA", prefix)
+    pg_warehouse.ensure_roles_and_stewardship(prefix)
+    with contextlib.closing(postgres_server.connect()) as owner, owner.cursor() as cursor:
+        owner.autocommit = True
+        cursor.execute(
+            f"create schema {prefix}_marts; create table {prefix}_marts.dim_probe as select 1 as x"
+        )
+        source = PostgresMarts()
+        try:
+            assert source.marts() == ["dim_probe"]
+            cursor.execute(
+                f"create schema {prefix}__build_1_marts; "
+                f"create table {prefix}__build_1_marts.dim_probe as select 1 as x union all select 2"
+            )
+            pg_warehouse.publish(prefix, "1")
+            source.write("dim_probe", tmp_path / "dim_probe.parquet", tmp_path)
+            with pytest.raises(ExportError, match="a nightly published export_probe_marts while the marts"):
+                source.finish()
+        finally:
+            source.close()
+            cursor.execute(f"drop schema {prefix}_marts, {prefix}_stewardship cascade")
 
 
 @pytest.mark.parametrize("layer", NOT_FOR_READERS)

@@ -10,6 +10,10 @@ on the build's metastore, once dbt (and its Spark) has finished.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,11 +23,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from budget_warehouse import spark_session
 from budget_warehouse.landing.contract import SAMPLE_DIR
 from budget_warehouse.landing.land import land
 from budget_warehouse.landing.to_parquet import export_landing_to_parquet
 from tests import same_answers
-from tests.conftest import project_env
+from tests.conftest import PROJECT_DIR, project_env
 from tests.same_answers import GOLDEN_QUERIES, MARTS, SAMPLE, Query, dbt_build
 from tests.spark.conftest import SPARK_SCHEMA, require_java, spark_env
 
@@ -63,24 +68,33 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> SparkBuild:
 
 
 @pytest.fixture(scope="module")
-def on_spark(sample_build: SparkBuild) -> Iterator[Query]:
-    """A query function on Spark's marts, through a local session on the build's metastore and tables."""
-    from pyspark.sql import SparkSession  # imported here: only the Spark tests need pyspark loaded
+def spark_export(sample_build: SparkBuild, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The marts exported by `python -m budget_warehouse.export --target spark`, in a process of its own. It
+    runs before `on_spark` starts this process's session (on_spark requests it for that reason): the embedded
+    Derby metastore admits one JVM at a time."""
+    tmp_dir = tmp_path_factory.mktemp("spark_export")
+    env = project_env(tmp_dir, sample_build.duckdb_file)
+    env.update(spark_env(sample_build.spark_dir))
+    out = tmp_dir / "marts"
+    result = subprocess.run(
+        [sys.executable, "-m", "budget_warehouse.export", "--target", "spark", "--out", str(out)],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    print(f"\n{result.stdout}")
+    return out
 
-    spark_dir = sample_build.spark_dir
-    session = (
-        SparkSession.builder.master("local[1]")
-        .config("spark.sql.warehouse.dir", str(spark_dir / "tables"))
-        .config(
-            "spark.hadoop.javax.jdo.option.ConnectionURL",
-            f"jdbc:derby:;databaseName={spark_dir / 'metastore_db'};create=true",
-        )
-        .config("spark.driver.extraJavaOptions", f"-Dderby.stream.error.file={spark_dir / 'derby.log'}")
-        .config("spark.driver.memory", "1g")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .enableHiveSupport()
-        .getOrCreate()
+
+@pytest.fixture(scope="module")
+def on_spark(sample_build: SparkBuild, spark_export: Path) -> Iterator[Query]:
+    """A query function on Spark's marts, through a local session on the build's metastore and tables (the
+    settings of profiles.yml's `spark` output), opened once the export's own Spark has ended."""
+    session = spark_session.local_session(
+        {**spark_env(sample_build.spark_dir), "BUDGET_WAREHOUSE_SPARK_MASTER": "local[1]"}
     )
 
     def query(sql: str, params: dict[str, str] | None = None) -> list[tuple[object, ...]]:
@@ -153,3 +167,32 @@ def test_exact_quotients_on_spark(on_spark: Query) -> None:
         "select provided_value from {marts}.fct_identity_checks where rule_id = 'PERF-05' and status = 'fail'"
     )
     assert (Decimal("78.1338461538"),) in rows
+
+
+def test_the_marts_export_as_parquet_from_spark(spark_export: Path, on_duckdb: Query) -> None:
+    """`--target spark`: one file per mart with the rows, columns and types DuckDB's marts have, money as
+    DECIMAL, and the findings equal to DuckDB's mart row for row."""
+    manifest = json.loads((spark_export / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["target"] == "spark"
+    assert manifest["source"]["database"] == f"{SPARK_SCHEMA}_marts"
+    marts = on_duckdb(
+        "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+    )
+    assert [mart["name"] for mart in manifest["marts"]] == [name for (name,) in marts]
+    for mart in manifest["marts"]:
+        path = spark_export / mart["file"]
+        assert on_duckdb(f"select count(*) from {{marts}}.{mart['name']}") == [(mart["rows"],)], mart["name"]
+        assert mart["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+        columns = on_duckdb(f"describe select * from {{marts}}.{mart['name']}")
+        assert [(column["name"], column["type"]) for column in mart["columns"]] == [
+            (name, kind) for name, kind, *_ in columns
+        ], mart["name"]
+    findings = f"read_parquet('{spark_export / 'fct_identity_checks.parquet'}')"
+    types = dict(on_duckdb(f"select column_name, column_type from (describe select * from {findings})"))
+    for column in ("provided_value", "expected_value", "difference", "tolerance"):
+        assert str(types[column]).startswith("DECIMAL("), (column, types[column])
+    mart = "{marts}.fct_identity_checks"
+    for first, second in ((mart, findings), (findings, mart)):
+        missing = on_duckdb(f"select * from {first} except all select * from {second}")
+        assert missing == [], missing[:3]
+    assert on_duckdb(f"select count(*) from {findings}") != [(0,)]
