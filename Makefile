@@ -9,7 +9,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 # Great Expectations never tries the network: stewards often work on closed networks.
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: install system-packages nightly dev dev-spark test lint validate unacknowledged docs clean import bench-pdf bench export
+.PHONY: install system-packages nightly dev dev-spark test lint validate unacknowledged docs clean import bench-pdf bench bench-engines export
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -92,6 +92,13 @@ N ?= 100
 BENCH_OUT ?= bench-results.json
 bench: install
 	$(BIN)/python -m budget_warehouse.bench --disclosures $(N) --out $(BENCH_OUT)
+
+## One generated corpus on DuckDB, PostgreSQL and Spark side by side (seconds per phase, peak memory, and every
+## finding compared with DuckDB's). PostgreSQL: the server the libpq variables name, or a throwaway local one
+## when PGDATABASE is unset (postgresql-15 installed). make bench-engines N=100 ENGINES=duckdb,postgres,spark
+ENGINES ?= duckdb,postgres,spark
+bench-engines: install
+	$(BIN)/python -m budget_warehouse.bench.engines --disclosures $(N) --engines $(ENGINES) --out $(BENCH_OUT)
 
 clean:
 	rm -rf target logs dbt_packages
