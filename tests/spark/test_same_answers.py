@@ -1,8 +1,10 @@
 """The same models on DuckDB and on Apache Spark (local mode) give the same answers.
 
-The sample is landed once into a DuckDB file; dbt builds that file on DuckDB, and `export_landing_to_parquet`
-writes its landing tables as Parquet, which the `spark` target reads as the landing source (tables created
-over the files on run start) while `dbt build --target spark` builds the same models, seeds, tests and unit
+The sample and a generated corpus (every scale factor's clean baseline and one fault of every rule
+family, budget_warehouse.bench.generate) are landed once into a DuckDB file; dbt builds that file on
+DuckDB, and `export_landing_to_parquet` writes its landing tables as Parquet, which the `spark` target reads
+as the landing source (tables created over the files on run start) while `dbt build --target spark` builds
+the same models, seeds, tests and unit
 tests. Every finding of `fct_identity_checks` and the published ("golden") figures must then be equal:
 decimals exactly, as decimal.Decimal, codes as text. Spark is read back through a session of this process
 on the build's metastore, once dbt (and its Spark) has finished.
@@ -24,6 +26,9 @@ import duckdb
 import pytest
 
 from budget_warehouse import spark_session
+from budget_warehouse.bench.corpus import SCALE_FACTORS
+from budget_warehouse.bench.faults import FAULTS
+from budget_warehouse.bench.generate import FAULTY, generate
 from budget_warehouse.landing.contract import SAMPLE_DIR
 from budget_warehouse.landing.land import land
 from budget_warehouse.landing.to_parquet import export_landing_to_parquet
@@ -32,6 +37,9 @@ from tests.conftest import PROJECT_DIR, project_env
 from tests.same_answers import GOLDEN_QUERIES, MARTS, SAMPLE, Query, dbt_build
 from tests.spark.conftest import SPARK_SCHEMA, require_java, spark_env
 
+# every scale factor's clean baseline and one fault of every rule family (the generator's order)
+CORPUS_DISCLOSURES = len(SCALE_FACTORS) + len(FAULTS)
+
 
 @dataclass(frozen=True)
 class SparkBuild:
@@ -39,6 +47,7 @@ class SparkBuild:
     spark_dir: Path
     seconds: dict[str, float]
     landing_rows: dict[str, int]
+    faulty_disclosures: dict[str, str]
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +57,12 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> SparkBuild:
     warehouse = tmp_dir / "budget_warehouse.duckdb"
     spark_dir = tmp_dir / "spark"
     seconds: dict[str, float] = {}
+    corpus = tmp_dir / "corpus"
+    planted = generate(corpus, CORPUS_DISCLOSURES)
+    faulty = {row.disclosure_id: str(row.rule_id) for row in planted if row.role == FAULTY}
     started = time.monotonic()
-    land([SAMPLE_DIR], warehouse)
+    # one build for both: a Spark build costs minutes whatever its size, most of it planning
+    land([SAMPLE_DIR, corpus], warehouse)
     seconds["landing"] = time.monotonic() - started
     # exported before DuckDB builds into the file: the export reads the landing exactly as landed
     started = time.monotonic()
@@ -64,7 +77,7 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> SparkBuild:
     env.update(spark_env(spark_dir))
     seconds["dbt build spark"] = dbt_build(env, "--target", "spark")
     print(f"\nsample on spark, seconds: {seconds}")
-    return SparkBuild(warehouse, spark_dir, seconds, landing_rows)
+    return SparkBuild(warehouse, spark_dir, seconds, landing_rows, faulty)
 
 
 @pytest.fixture(scope="module")
@@ -137,8 +150,16 @@ def test_landing_is_exported_exactly(sample_build: SparkBuild, on_spark: Query) 
     assert sample_build.landing_rows["raw_function_lines"] > 0
 
 
-def test_the_sample_has_the_same_findings_on_spark(on_duckdb: Query, on_spark: Query) -> None:
-    same_answers.assert_sample_findings(same_answers.assert_same_findings(on_duckdb, on_spark, "spark"))
+def test_the_sample_and_a_generated_corpus_have_the_same_findings_on_spark(
+    sample_build: SparkBuild, on_duckdb: Query, on_spark: Query
+) -> None:
+    spark = same_answers.assert_same_findings(on_duckdb, on_spark, "spark")
+    same_answers.assert_sample_findings(spark)
+    # the corpus is there, and each injected fault fails its rule on Spark too
+    assert len({row[1] for row in spark.values()}) > CORPUS_DISCLOSURES
+    failing = {(row[1], row[2]) for row in spark.values() if row[4] == "fail"}
+    assert len(sample_build.faulty_disclosures) == len(FAULTS)
+    assert all((disclosure, rule) in failing for disclosure, rule in sample_build.faulty_disclosures.items())
 
 
 @pytest.mark.parametrize("name", sorted(GOLDEN_QUERIES))
