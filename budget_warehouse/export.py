@@ -36,9 +36,9 @@ import yaml
 from psycopg2 import sql
 
 from budget_warehouse import pg_warehouse, spark_session
+from budget_warehouse.targets import ALL_TARGETS, add_target_argument
 from budget_warehouse.warehouse_paths import PROJECT_DIR, published_path
 
-TARGETS = ("duckdb", "postgres", "spark")
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 NOT_EXPORTED = 1
@@ -468,13 +468,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         allow_abbrev=False,
         description="Export the published marts as Parquet files with a manifest.json.",
     )
-    parser.add_argument(
-        "--target",
-        choices=TARGETS,
-        default="duckdb",
-        help="duckdb: the published file (default); postgres: the server the libpq variables name; "
-        "spark: the local metastore of BUDGET_WAREHOUSE_SPARK_DIR",
-    )
+    add_target_argument(parser, ALL_TARGETS)
     parser.add_argument(
         "--out", type=Path, required=True, help="the folder to write; an earlier export there is replaced"
     )

@@ -37,6 +37,7 @@ from budget_warehouse.pdf_import.inbox import import_inbox
 from budget_warehouse.phase_timer import PhaseTimer
 from budget_warehouse.publish_guard import DEFAULT_MAX_SHRINK, shrink_reasons, snapshot
 from budget_warehouse.run_lock import WarehouseBusyError, nightly_lock
+from budget_warehouse.targets import add_target_argument
 from budget_warehouse.validate import run_validation
 from budget_warehouse.warehouse_paths import (
     PROJECT_DIR,
@@ -84,12 +85,7 @@ def parse_arguments(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
         default=DEFAULT_MAX_SHRINK,
         help="the largest fraction of a mart's rows a build may lose without --allow-shrink (default 0.5)",
     )
-    parser.add_argument(
-        "--target",
-        choices=("duckdb", "postgres"),
-        default="duckdb",
-        help="duckdb: the warehouse file (default); postgres: the server the libpq variables name",
-    )
+    add_target_argument(parser)
     options, dbt_args = parser.parse_known_args(argv)
     # `--vars '{raw_files_dir: DIR}'` names a raw folder too (dbt itself no longer reads it).
     if "--vars" in dbt_args:

@@ -16,11 +16,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 from budget_warehouse.expectations import ExpectationOutcome
 from budget_warehouse.gx_duckdb import open_read_only
 from budget_warehouse.queryable import FETCH_ROWS, Queryable, stream
+from budget_warehouse.targets import published_reader_arguments
 from budget_warehouse.warehouse_paths import published_path
 
 DECISIONS = ("accepted", "false_positive", "referred_back")
@@ -237,11 +237,12 @@ def describe_finding(finding: Finding) -> str:
 def main(argv: list[str] | None = None) -> int:
     """List the failing findings of the published warehouse that no steward has decided on
     (`[--target duckdb|postgres] [WAREHOUSE_FILE]`)."""
-    args = list(argv or [])
-    target = "duckdb"
-    if args[:1] == ["--target"] and len(args) >= 2:
-        target, args = args[1], args[2:]
-    if target == "postgres":
+    options = published_reader_arguments(
+        "python -m budget_warehouse.review",
+        "List the failing findings no steward has decided on yet.",
+        list(sys.argv[1:] if argv is None else argv),
+    )
+    if options.target == "postgres":
         from budget_warehouse import pg_warehouse
 
         prefix = pg_warehouse.published_prefix()
@@ -252,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         with pg_warehouse.open_reader(prefix) as reader:
             return _list_open(reader, where, how)
-    warehouse = Path(args[0]) if args else published_path()
+    warehouse = options.warehouse or published_path()
     if not warehouse.exists():
         print(f"no warehouse at {warehouse}: run `make nightly` first", file=sys.stderr)
         return 1

@@ -48,6 +48,7 @@ from budget_warehouse.review import (
     read_findings,
     read_stale_decisions,
 )
+from budget_warehouse.targets import published_reader_arguments
 from budget_warehouse.warehouse_paths import PROJECT_DIR, inbox_path, published_path, reports_path
 
 GATE_FAILED = 2
@@ -272,11 +273,12 @@ def _validate_and_report(
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m budget_warehouse.validate [--target duckdb|postgres] [WAREHOUSE_FILE]`."""
-    args = list(argv or [])
-    target = "duckdb"
-    if args[:1] == ["--target"] and len(args) >= 2:
-        target, args = args[1], args[2:]
-    if target == "postgres":
+    options = published_reader_arguments(
+        "python -m budget_warehouse.validate",
+        "Validate the published warehouse and write the stewards' report.",
+        list(sys.argv[1:] if argv is None else argv),
+    )
+    if options.target == "postgres":
         from budget_warehouse import pg_warehouse
 
         prefix = pg_warehouse.published_prefix()
@@ -291,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 1
         return run_validation_postgres(prefix, reports_path())
-    warehouse = Path(args[0]) if args else published_path()
+    warehouse = options.warehouse or published_path()
     if not warehouse.exists():
         print(f"validate: no warehouse at {warehouse}: run `make nightly` first", file=sys.stderr)
         return 1
