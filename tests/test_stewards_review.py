@@ -10,6 +10,7 @@ import sys
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -221,6 +222,23 @@ def test_removing_an_acknowledgement_fails_the_nightly_and_restoring_it_passes(
     assert len(run_dirs(tmp_path / "reports")) == 2, "each run keeps its own report"
 
 
+def validate_after(tmp_path: Path, sample_nightly: NightlyRun, last_run: dict[str, Any]) -> str:
+    """Validate the sample's warehouse with `last_run` as the last report's findings.json; its output."""
+    reports = tmp_path / "reports"
+    (reports / LATEST).mkdir(parents=True)
+    (reports / LATEST / "findings.json").write_text(json.dumps(last_run), encoding="utf-8")
+    validation = subprocess.run(
+        [sys.executable, "-m", "budget_warehouse.validate"],
+        cwd=PROJECT_DIR,
+        env=project_env(tmp_path, sample_nightly.warehouse),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert validation.returncode == 0, validation.stdout[-3000:] + validation.stderr[-3000:]
+    return validation.stdout
+
+
 def test_the_summary_counts_new_and_resolved_findings_against_the_last_run(
     tmp_path: Path, sample_nightly: NightlyRun, marts: duckdb.DuckDBPyConnection
 ) -> None:
@@ -230,26 +248,12 @@ def test_the_summary_counts_new_and_resolved_findings_against_the_last_run(
     assert last_run["findings"], "the sample has no failing finding to compare"
     newly_failing = last_run["findings"].pop()
     last_run["findings"].append({**newly_failing, "finding_id": "F-000000000000000a"})
-    reports = tmp_path / "reports"
-    (reports / LATEST).mkdir(parents=True)
-    (reports / LATEST / "findings.json").write_text(json.dumps(last_run), encoding="utf-8")
 
-    validation = subprocess.run(
-        [sys.executable, "-m", "budget_warehouse.validate"],
-        cwd=PROJECT_DIR,
-        env=project_env(tmp_path, sample_nightly.warehouse),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    output = validate_after(tmp_path, sample_nightly, last_run)
 
-    assert validation.returncode == 0, validation.stdout[-3000:] + validation.stderr[-3000:]
     failing = failing_count(marts)
-    assert (
-        f"findings: {failing} failing; 1 new since the last run, 1 resolved since the last run"
-        in validation.stdout
-    )
-    latest = json.loads((reports / LATEST / "findings.json").read_text(encoding="utf-8"))
+    assert f"findings: {failing} failing; 1 new since the last run, 1 resolved since the last run" in output
+    latest = json.loads((tmp_path / "reports" / LATEST / "findings.json").read_text(encoding="utf-8"))
     assert newly_failing["finding_id"] in {record["finding_id"] for record in latest["findings"]}
 
 
@@ -261,25 +265,11 @@ def test_a_last_run_with_ids_of_the_older_form_counts_nothing_new_or_resolved(
     for record in last_run["findings"]:
         assert len(record["finding_id"]) == len("F-") + 16
         record["finding_id"] = record["finding_id"][:14]
-    reports = tmp_path / "reports"
-    (reports / LATEST).mkdir(parents=True)
-    (reports / LATEST / "findings.json").write_text(json.dumps(last_run), encoding="utf-8")
 
-    validation = subprocess.run(
-        [sys.executable, "-m", "budget_warehouse.validate"],
-        cwd=PROJECT_DIR,
-        env=project_env(tmp_path, sample_nightly.warehouse),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    output = validate_after(tmp_path, sample_nightly, last_run)
 
-    assert validation.returncode == 0, validation.stdout[-3000:] + validation.stderr[-3000:]
     failing = failing_count(marts)
-    assert (
-        f"findings: {failing} failing; 0 new since the last run, 0 resolved since the last run"
-        in validation.stdout
-    )
+    assert f"findings: {failing} failing; 0 new since the last run, 0 resolved since the last run" in output
 
 
 def test_the_ids_of_a_findings_json_of_an_earlier_version_are_read_a_finding_at_a_time(

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
-from budget_warehouse.bench.run import NightlyFailedError, bench, result_json, summary_lines
+from budget_warehouse.bench.run import NightlyFailedError, bench, result_json, summary_lines, work_folder
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,16 +17,12 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     if options.disclosures < 1:
         parser.error("--disclosures must be at least 1")
-    work_dir = options.work_dir or Path(tempfile.mkdtemp(prefix="budget_bench_"))
-    work_dir.mkdir(parents=True, exist_ok=True)
     try:
-        result = bench(options.disclosures, work_dir)
+        with work_folder(options.work_dir, "budget_bench_") as work_dir:
+            result = bench(options.disclosures, work_dir)
     except NightlyFailedError as failed:
         print(f"bench: {failed}", file=sys.stderr)
         return 1
-    finally:
-        if options.work_dir is None:
-            shutil.rmtree(work_dir, ignore_errors=True)
     for line in summary_lines(result):
         print(line)
     if options.out:

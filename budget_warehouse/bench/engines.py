@@ -22,10 +22,8 @@ import argparse
 import contextlib
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -36,7 +34,7 @@ from typing import Any
 import duckdb
 
 from budget_warehouse.bench.generate import generate
-from budget_warehouse.bench.run import PUBLISHED, nightly_environment
+from budget_warehouse.bench.run import PUBLISHED, nightly_environment, work_folder
 from budget_warehouse.local_postgres import local_server, server_bin_dir
 from budget_warehouse.phase_timer import TIMINGS_ENV
 from budget_warehouse.warehouse_paths import PROJECT_DIR
@@ -311,16 +309,12 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(engines) - set(ENGINES))
     if unknown or options.disclosures < 1:
         parser.error(f"unknown engines {unknown}" if unknown else "--disclosures must be at least 1")
-    work_dir = options.work_dir or Path(tempfile.mkdtemp(prefix="budget_bench_engines_"))
-    work_dir.mkdir(parents=True, exist_ok=True)
     try:
-        result = bench_engines(options.disclosures, work_dir, engines)
+        with work_folder(options.work_dir, "budget_bench_engines_") as work_dir:
+            result = bench_engines(options.disclosures, work_dir, engines)
     except StepFailedError as failed:
         print(f"bench-engines: {failed}", file=sys.stderr)
         return 1
-    finally:
-        if options.work_dir is None:
-            shutil.rmtree(work_dir, ignore_errors=True)
     for line in table_lines(result):
         print(line)
     for run in result.runs:

@@ -11,9 +11,13 @@ from __future__ import annotations
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -55,6 +59,18 @@ class BenchResult:
     baseline: BaselineResult
     dbt_to_baseline_ratio: float | None
     score: Score
+
+
+@contextmanager
+def work_folder(kept: Path | None, prefix: str) -> Iterator[Path]:
+    """The benchmark's folder: `kept` (left in place), or a temporary one removed afterwards."""
+    work_dir = kept or Path(tempfile.mkdtemp(prefix=prefix))
+    work_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        yield work_dir
+    finally:
+        if kept is None:
+            shutil.rmtree(work_dir, ignore_errors=True)
 
 
 def nightly_environment(work_dir: Path) -> dict[str, str]:
