@@ -11,18 +11,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from budget_warehouse.local_postgres import server_bin_dir
 from tests.conftest import PROJECT_DIR, project_env
+from tests.postgres.conftest import require_postgres_server
 from tests.spark.conftest import require_java
 
 
 def test_one_corpus_on_three_engines_gives_the_same_findings_side_by_side(tmp_path: Path) -> None:
+    # the only reasons to skip: no Java for Spark, no PostgreSQL server binaries (make test installs both)
     require_java()
-    if server_bin_dir() is None:
-        # the only other reason to skip: no PostgreSQL server to start (make test installs postgresql-15)
-        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) not found: apt-get install postgresql-15")
+    require_postgres_server()
     env = project_env(tmp_path, tmp_path / "unused.duckdb")
     for variable in ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE"):
         env.pop(variable, None)  # the benchmark starts its own server
