@@ -137,6 +137,17 @@ decided as (
     from all_rows
 ),
 
+-- each number formatted once for both messages: formatting is half the mart's time (9.6 M rows at 10,000)
+formatted as (
+    select
+        *,
+        {{ format_number('provided_value') }} as provided_text,
+        {{ format_number('expected_value') }} as expected_text,
+        {{ format_number('difference') }} as difference_text,
+        case when tolerance > 0 then {{ format_number('tolerance') }} end as tolerance_text
+    from decided
+),
+
 findings_keyed as (
     select distinct
         disclosure_id,
@@ -220,69 +231,63 @@ evidence as (
 
 final as (
     select
-        'F-' || left(md5(decided.disclosure_id || '|' || decided.rule_id || '|' || decided.subject), 16)
+        'F-' || left(md5(formatted.disclosure_id || '|' || formatted.rule_id || '|' || formatted.subject), 16)
             as finding_id,
-        decided.disclosure_id,
-        decided.rule_id,
+        formatted.disclosure_id,
+        formatted.rule_id,
         catalogue.family,
         catalogue.title_zh,
         catalogue.title_en,
-        coalesce(decided.severity_override, catalogue.severity) as severity,
-        decided.subject,
-        decided.subject_name,
-        cast(decided.provided_value as decimal(38, 10)) as provided_value,
-        cast(decided.expected_value as decimal(38, 10)) as expected_value,
-        decided.difference,
-        cast(decided.tolerance as decimal(38, 10)) as tolerance,
-        decided.unit,
-        decided.decided_status as status,
+        coalesce(formatted.severity_override, catalogue.severity) as severity,
+        formatted.subject,
+        formatted.subject_name,
+        cast(formatted.provided_value as decimal(38, 10)) as provided_value,
+        cast(formatted.expected_value as decimal(38, 10)) as expected_value,
+        formatted.difference,
+        cast(formatted.tolerance as decimal(38, 10)) as tolerance,
+        formatted.unit,
+        formatted.decided_status as status,
         case
-            when decided.decided_status in ('not_applicable', 'insufficient_data')
+            when formatted.decided_status in ('not_applicable', 'insufficient_data')
                 then
-                    catalogue.title_zh || '：' || coalesce(decided.subject_name, decided.subject)
-                    || ' 未检查（' || coalesce(decided.note_zh, '缺少数据') || '）'
+                    catalogue.title_zh || '：' || coalesce(formatted.subject_name, formatted.subject)
+                    || ' 未检查（' || coalesce(formatted.note_zh, '缺少数据') || '）'
             else
-                catalogue.title_zh || '：' || coalesce(decided.subject_name, decided.subject)
-                || ' 列示 ' || {{ format_number('decided.provided_value') }}
-                || '，应为 ' || {{ format_number('decided.expected_value') }}
-                || '，差额 ' || {{ format_number('decided.difference') }}
-                || coalesce(' ' || decided.unit, '')
-                || case
-                    when decided.tolerance > 0 then '（容差 ' || {{ format_number('decided.tolerance') }} || '）'
-                    else ''
-                end
-                || coalesce('。' || decided.note_zh, '')
+                catalogue.title_zh || '：' || coalesce(formatted.subject_name, formatted.subject)
+                || ' 列示 ' || formatted.provided_text
+                || '，应为 ' || formatted.expected_text
+                || '，差额 ' || formatted.difference_text
+                || coalesce(' ' || formatted.unit, '')
+                || coalesce('（容差 ' || formatted.tolerance_text || '）', '')
+                || coalesce('。' || formatted.note_zh, '')
         end as message_zh,
         case
-            when decided.decided_status in ('not_applicable', 'insufficient_data')
+            when formatted.decided_status in ('not_applicable', 'insufficient_data')
                 then
-                    catalogue.title_en || ': ' || decided.subject
-                    || ' not checked (' || coalesce(decided.note_en, 'missing data') || ')'
+                    catalogue.title_en || ': ' || formatted.subject
+                    || ' not checked (' || coalesce(formatted.note_en, 'missing data') || ')'
             else
-                catalogue.title_en || ': ' || decided.subject
-                || ' stated ' || {{ format_number('decided.provided_value') }}
-                || ', expected ' || {{ format_number('decided.expected_value') }}
-                || ', difference ' || {{ format_number('decided.difference') }}
-                || coalesce(' ' || decided.unit, '')
-                || case
-                    when decided.tolerance > 0 then ' (tolerance ' || {{ format_number('decided.tolerance') }} || ')'
-                    else ''
-                end
-                || coalesce('. ' || decided.note_en, '')
+                catalogue.title_en || ': ' || formatted.subject
+                || ' stated ' || formatted.provided_text
+                || ', expected ' || formatted.expected_text
+                || ', difference ' || formatted.difference_text
+                || coalesce(' ' || formatted.unit, '')
+                || coalesce(' (tolerance ' || formatted.tolerance_text || ')', '')
+                || coalesce('. ' || formatted.note_en, '')
         end as message_en,
-        decided.source_sections,
+        formatted.source_sections,
         sources.source_document,
         evidence.evidence_page,
         evidence.evidence_bbox,
         evidence.evidence_quote
-    from decided
-    inner join catalogue on decided.rule_id = catalogue.rule_id
-    left join sources on decided.disclosure_id = sources.disclosure_id
+    from formatted
+    inner join catalogue on formatted.rule_id = catalogue.rule_id
+    left join sources on formatted.disclosure_id = sources.disclosure_id
     left join evidence
         on
-            decided.disclosure_id = evidence.disclosure_id
-            and decided.rule_id = evidence.rule_id
-            and decided.subject = evidence.subject
+            formatted.disclosure_id = evidence.disclosure_id
+            and formatted.rule_id = evidence.rule_id
+            and formatted.subject = evidence.subject
 )
 
 select * from final
