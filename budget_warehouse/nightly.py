@@ -20,6 +20,7 @@ job holds the warehouse (this run changed nothing).
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import shutil
 import sys
@@ -29,6 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
+from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 from dbt.cli.main import dbtRunner
 
 from budget_warehouse.landing.contract import SAMPLE_DIR
@@ -51,6 +53,9 @@ from budget_warehouse.warehouse_paths import (
 NOT_PUBLISHED = 1
 REPORT_FAILED = 3
 WAREHOUSE_BUSY = 4
+RESOURCE_TYPE_OPTIONS = frozenset(
+    ("--resource-type", "--resource-types", "--exclude-resource-type", "--exclude-resource-types")
+)
 
 
 def _remove(path: Path) -> None:
@@ -96,15 +101,45 @@ def parse_arguments(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     return options, dbt_args
 
 
+def nightly_build_arguments(extra_args: list[str]) -> list[str]:
+    """`dbt build`'s arguments after the project's: the user's, and no unit tests unless they choose the
+    resource types themselves. Unit tests check the models' SQL on fixed inputs, not the night's data: they
+    run in the test suite (tests/test_unit_tests.py) and cost every night seconds that decide nothing."""
+    chooses_types = {
+        "--resource-type",
+        "--resource-types",
+        "--exclude-resource-type",
+        "--exclude-resource-types",
+    }
+    if chooses_types.intersection(extra_args):
+        return extra_args
+    return ["--exclude-resource-type", "unit_test", *extra_args]
+
+
 def run_dbt_build(target_file: Path, extra_args: list[str]) -> bool:
     """Run `dbt build` writing into target_file; True when every node succeeded."""
     os.environ["BUDGET_WAREHOUSE_BUILD_PATH"] = str(target_file)
     # spill beside the build, on the same disk, whatever the working directory
     os.environ.setdefault("BUDGET_WAREHOUSE_TEMP_DIR", str(target_file.with_name(target_file.name + ".tmp")))
     os.environ.setdefault("DBT_PROFILES_DIR", str(PROJECT_DIR))
-    args = ["build", "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR), *extra_args]
-    result = dbtRunner().invoke(args)
-    return bool(result.success)
+    project = ["--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
+    args = ["build", *project, *nightly_build_arguments(extra_args)]
+    try:
+        result = dbtRunner().invoke(args)
+    finally:
+        released = release_build_file(target_file)
+    if not released:
+        print(f"nightly: dbt left {target_file} open (its write-ahead log is still there)", file=sys.stderr)
+    return bool(result.success) and released
+
+
+def release_build_file(target_file: Path) -> bool:
+    """Close the build file dbt-duckdb keeps open (profiles.yml, keep_open) for the rest of the process: its
+    environment is dropped and collected, and DuckDB checkpoints on close. True when the file is closed
+    with its write-ahead log folded in, so it can be renamed and opened read-only."""
+    DuckDBConnectionManager.close_all_connections()  # type: ignore[no-untyped-call]
+    gc.collect()
+    return not target_file.with_name(target_file.name + ".wal").exists()
 
 
 def set_stale_wal_aside(published: Path) -> Path | None:

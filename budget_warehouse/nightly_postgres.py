@@ -31,6 +31,7 @@ from budget_warehouse.nightly import (
     NOT_PUBLISHED,
     REPORT_FAILED,
     WAREHOUSE_BUSY,
+    nightly_build_arguments,
     raw_folders,
     reports_writable,
     validate_published,
@@ -73,7 +74,7 @@ def run_dbt_build_postgres(prefix: str, build: str, extra_args: list[str]) -> bo
             str(PROJECT_DIR),
             "--target",
             "postgres",
-            *extra_args,
+            *nightly_build_arguments(extra_args),
         ]
         result = dbtRunner().invoke(args)
     return bool(result.success)

@@ -10,21 +10,28 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import json
+import multiprocessing
+import os
 import re
 import shutil
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import IO, Any
 
+import duckdb
 import jinja2
 
 from budget_warehouse.evidence import EvidenceImage
 from budget_warehouse.expectations import ExpectationOutcome
-from budget_warehouse.queryable import Queryable, copy_csv, execute_own, is_duckdb, stream
+from budget_warehouse.queryable import Queryable, bound_memory, copy_csv, execute_own, is_duckdb, stream
 from budget_warehouse.review import (
     FINDINGS_MART,
     PREVIOUS_IDS,
@@ -101,6 +108,11 @@ PAGE_BATCH = 500
 MEMORY_LIMIT = "2GB"
 # The failing findings, copied once into a temporary table of the report's connection.
 FAILING_FINDINGS = "report_failing_findings"
+# On DuckDB, from this many disclosures on, the pages are rendered by one process per core (Jinja is most of
+# the report's time: 40 s of one core at 10,000 disclosures) while the validation goes on; below it,
+# starting the processes costs more than it saves. Each holds its share of the failing findings.
+PARALLEL_PAGES_FROM = 400
+PAGE_PROCESS_MEMORY_LIMIT = "1GB"
 
 
 @dataclass(frozen=True)
@@ -188,6 +200,16 @@ class ReportData:
     # finding id -> its page region rendered next to index.html (budget_warehouse.evidence)
     evidence_images: dict[str, EvidenceImage] = field(default_factory=dict)
     # the failing findings are read from here when the report is written, never held all at once
+    findings_relation: str = FINDINGS_MART
+
+
+@dataclass(frozen=True)
+class PagesData:
+    """What the disclosure pages show of the run: known before the expectations have run."""
+
+    generated_at: str
+    disclosures: list[DisclosureSummary]
+    evidence_images: dict[str, EvidenceImage] = field(default_factory=dict)
     findings_relation: str = FINDINGS_MART
 
 
@@ -686,20 +708,22 @@ def _batches(disclosures: Sequence[DisclosureSummary], size: int) -> Iterator[Se
 
 def write_disclosure_pages(
     run_dir: Path,
-    data: ReportData,
+    data: ReportData | PagesData,
     connection: Queryable,
     batch_size: int = PAGE_BATCH,
     relation: str | None = None,
+    written: slice = slice(None),
 ) -> None:
-    """One page per disclosure: its summary, every failing finding with its evidence, its charts. Written
-    `batch_size` disclosures at a time (the summaries are in disclosure id order, so a batch is a range of
-    ids, the same range to DuckDB's ordering), so only one batch's findings are ever held."""
+    """One page per disclosure (of data.disclosures[written]): its summary, every failing finding with its
+    evidence, its charts. Written `batch_size` disclosures at a time (the summaries are in disclosure id
+    order, so a batch is a range of ids, the same range to DuckDB's ordering), so only one batch's findings
+    are ever held."""
     folder = run_dir / DISCLOSURE_PAGES
     folder.mkdir(parents=True, exist_ok=True)
     template = _environment().get_template("disclosure.html.j2")
     script = (TEMPLATES / "report.js").read_text(encoding="utf-8")
     pages = disclosure_pages(data.disclosures)
-    for batch in _batches(data.disclosures, batch_size):
+    for batch in _batches(data.disclosures[written], batch_size):
         between = (batch[0].disclosure_id, batch[-1].disclosure_id)
         findings: dict[str, list[Finding]] = defaultdict(list)
         for finding in read_findings(
@@ -735,7 +759,43 @@ def write_disclosure_pages(
             )
 
 
-def write_report(run_dir: Path, data: ReportData, connection: Queryable) -> Path:
+def _page_shares(count: int, processes: int) -> list[slice]:
+    """count disclosures in `processes` contiguous shares of (nearly) equal size."""
+    bounds = [count * part // processes for part in range(processes + 1)]
+    return [slice(start, end) for start, end in itertools.pairwise(bounds) if end > start]
+
+
+def _write_pages_apart(warehouse: str, run_dir: Path, data: PagesData, written: slice) -> None:
+    """In a process of its own: the pages of data.disclosures[written], from a read-only connection of its
+    own and its share of the failing findings in a temporary table."""
+    share = data.disclosures[written]
+    connection = duckdb.connect(warehouse, read_only=True)
+    try:
+        with tempfile.TemporaryDirectory(prefix="report_pages_") as spill:
+            bound_memory(connection, Path(spill), PAGE_PROCESS_MEMORY_LIMIT)
+            connection.execute(
+                f"create temporary table {FAILING_FINDINGS} as "
+                f"select * from {checked_relation(data.findings_relation)} "
+                "where status = 'fail' and disclosure_id between ? and ?",
+                [share[0].disclosure_id, share[-1].disclosure_id],
+            )
+            write_disclosure_pages(run_dir, data, connection, relation=FAILING_FINDINGS, written=written)
+    finally:
+        connection.close()
+
+
+def database_file(connection: Queryable) -> str | None:
+    """The file a DuckDB connection reads (None for any other engine, or a database in memory)."""
+    if not is_duckdb(connection):
+        return None
+    row = connection.execute("select path from duckdb_databases() where database_name = current_database()")
+    (path,) = row.fetchone() or (None,)
+    return str(path) if path else None
+
+
+def write_report(
+    run_dir: Path, data: ReportData, connection: Queryable, pages_written_apart: bool = False
+) -> Path:
     """index.html, a page per disclosure, findings.csv, findings.parquet, findings.json and rejected_rows.json
     in run_dir, the findings read from the connection (data.findings_relation); returns index.html."""
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -748,12 +808,14 @@ def write_report(run_dir: Path, data: ReportData, connection: Queryable) -> Path
         f"select * from {checked_relation(data.findings_relation)} where status = 'fail'",
     )
     try:
-        return _write_report(run_dir, data, connection, FAILING_FINDINGS)
+        return _write_report(run_dir, data, connection, FAILING_FINDINGS, pages_written_apart)
     finally:
         execute_own(connection, f"drop table if exists {FAILING_FINDINGS}")
 
 
-def _write_report(run_dir: Path, data: ReportData, connection: Queryable, relation: str) -> Path:
+def _write_report(
+    run_dir: Path, data: ReportData, connection: Queryable, relation: str, pages_written_apart: bool
+) -> Path:
     overview = read_overview(connection, relation)
     show_charts = len(data.disclosures) <= INLINE_CHART_DISCLOSURES
     page = run_dir / "index.html"
@@ -766,9 +828,40 @@ def _write_report(run_dir: Path, data: ReportData, connection: Queryable, relati
         ),
         encoding="utf-8",
     )
-    write_disclosure_pages(run_dir, data, connection, relation=relation)
-    write_findings_csv(connection, run_dir / "findings.csv", overview.failing, relation)
+    if not pages_written_apart:
+        write_disclosure_pages(run_dir, data, connection, relation=relation)
+    _write_exports(run_dir, data, connection, relation, overview.failing)
+    return page
+
+
+@contextmanager
+def disclosure_pages_apart(run_dir: Path, data: PagesData, warehouse: str | None) -> Iterator[bool]:
+    """On DuckDB, with enough disclosures and cores: the disclosure pages rendered by processes of their own
+    while the caller goes on (the expectations, the first page, the exports), awaited on leaving. Yields
+    whether they were started; when not, write_report writes them itself. warehouse: the DuckDB file
+    (database_file), None on any other engine."""
+    processes = min(os.cpu_count() or 1, 4)
+    if warehouse is None or processes < 2 or len(data.disclosures) < PARALLEL_PAGES_FROM:
+        yield False
+        return
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
+        shares = [
+            pool.submit(_write_pages_apart, warehouse, run_dir, data, written)
+            for written in _page_shares(len(data.disclosures), processes)
+        ]
+        try:
+            yield True
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise
+        for share in shares:
+            share.result()
+
+
+def _write_exports(
+    run_dir: Path, data: ReportData, connection: Queryable, relation: str, failing: int
+) -> None:
+    write_findings_csv(connection, run_dir / "findings.csv", failing, relation)
     write_findings_parquet(connection, run_dir / FINDINGS_PARQUET, relation)
     write_findings_json(connection, run_dir / FINDINGS_JSON, data, relation)
     write_rejected_rows_json(run_dir / "rejected_rows.json", data.rejected_rows)
-    return page

@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
@@ -25,15 +26,17 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from dbt.cli.main import dbtRunner
-
+from budget_warehouse import dbt_docs
 from budget_warehouse.evidence import candidates, render_evidence
 from budget_warehouse.expectations import ExpectationOutcome, load_suites, validate
 from budget_warehouse.gx_duckdb import open_read_only
 from budget_warehouse.queryable import Queryable, bound_memory
 from budget_warehouse.report import (
     MEMORY_LIMIT,
+    PagesData,
     ReportData,
+    database_file,
+    disclosure_pages_apart,
     load_previous_finding_ids,
     read_disclosure_summaries,
     read_rejected_rows,
@@ -49,7 +52,7 @@ from budget_warehouse.review import (
     read_stale_decisions,
 )
 from budget_warehouse.targets import published_reader_arguments
-from budget_warehouse.warehouse_paths import PROJECT_DIR, inbox_path, published_path, reports_path
+from budget_warehouse.warehouse_paths import inbox_path, published_path, reports_path
 
 GATE_FAILED = 2
 LATEST = "latest"
@@ -108,42 +111,15 @@ def runs_to_keep() -> int:
     return max(int(configured), 1) if configured.isdigit() else KEEP_RUNS
 
 
-def generate_dbt_docs(warehouse: Path, destination: Path) -> bool:
-    """`dbt docs generate --static` against the warehouse opened read-only; the page goes to destination."""
-    os.environ["BUDGET_WAREHOUSE_READ_ONLY_PATH"] = str(warehouse)
-    return _dbt_docs("published_read_only", destination)
+def start_dbt_docs(warehouse: Path, destination: Path) -> subprocess.Popen[bytes]:
+    """`dbt docs generate --static` against the warehouse opened read-only, in its own process."""
+    read_only_path = {"BUDGET_WAREHOUSE_READ_ONLY_PATH": str(warehouse)}
+    return dbt_docs.start("published_read_only", destination, read_only_path)
 
 
-def generate_dbt_docs_postgres(prefix: str, destination: Path) -> bool:
-    """`dbt docs generate --static` against the published PostgreSQL schemas (catalog queries only)."""
-    os.environ["BUDGET_WAREHOUSE_PG_SCHEMA"] = prefix
-    return _dbt_docs("postgres", destination)
-
-
-def _dbt_docs(target_name: str, destination: Path) -> bool:
-    with tempfile.TemporaryDirectory(prefix="dbt_docs_") as target:
-        result = dbtRunner().invoke(
-            [
-                "docs",
-                "generate",
-                "--static",
-                "--quiet",
-                "--project-dir",
-                str(PROJECT_DIR),
-                "--profiles-dir",
-                str(PROJECT_DIR),
-                "--target",
-                target_name,
-                "--target-path",
-                target,
-            ]
-        )
-        page = Path(target) / "static_index.html"
-        if not result.success or not page.is_file():
-            return False
-        destination.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(page, destination / "index.html")
-    return True
+def start_dbt_docs_postgres(prefix: str, destination: Path) -> subprocess.Popen[bytes]:
+    """The same against the published PostgreSQL schemas (catalog queries only)."""
+    return dbt_docs.start("postgres", destination, {"BUDGET_WAREHOUSE_PG_SCHEMA": prefix})
 
 
 def summary_lines(
@@ -198,7 +174,7 @@ def run_validation(warehouse: Path, reports_root: Path) -> int:
         label=str(warehouse),
         run_suites=lambda data_docs: validate(warehouse, load_suites(), data_docs_dir=data_docs),
         open_reader=lambda: open_read_only(warehouse),
-        generate_docs=lambda destination: generate_dbt_docs(warehouse, destination),
+        start_docs=lambda destination: start_dbt_docs(warehouse, destination),
     )
 
 
@@ -212,7 +188,7 @@ def run_validation_postgres(prefix: str, reports_root: Path) -> int:
         label=f"{pg_warehouse.database_label()}, schemas {prefix}_*",
         run_suites=lambda data_docs: validate_postgres(prefix, load_suites(), data_docs_dir=data_docs),
         open_reader=lambda: pg_warehouse.open_reader(prefix),
-        generate_docs=lambda destination: generate_dbt_docs_postgres(prefix, destination),
+        start_docs=lambda destination: start_dbt_docs_postgres(prefix, destination),
     )
 
 
@@ -221,43 +197,60 @@ def _validate_and_report(
     label: str,
     run_suites: Callable[[Path], list[ExpectationOutcome]],
     open_reader: Callable[[], AbstractContextManager[Queryable]],
-    generate_docs: Callable[[Path], bool],
+    start_docs: Callable[[Path], subprocess.Popen[bytes]],
 ) -> int:
     started = datetime.now(UTC)
     run_dir = new_run_dir(reports_root, started)
     previous_rejections = read_rejection_keys(reports_root / LATEST / "rejected_rows.json") or frozenset()
 
-    outcomes = run_suites(run_dir / "gx_data_docs")
-    with open_reader() as connection, tempfile.TemporaryDirectory(prefix="report_") as spill:
-        # DuckDB's share of the report stays bounded: a larger sort spills here, never beside the warehouse
-        bound_memory(connection, Path(spill), MEMORY_LIMIT)
-        has_previous = load_previous_finding_ids(connection, reports_root / LATEST)
-        comparison = compare_runs(connection, has_previous)
-        blockers = blocking_failures(outcomes, comparison.acknowledged)
-        rejected_rows = read_rejected_rows(connection)
-        new_rejections = frozenset(row.key for row in rejected_rows) - previous_rejections
-        # the printed region of the first failing findings on inbox PDFs, written into the run's folder
-        evidence = render_evidence(candidates(connection, inbox_path()), inbox_path(), run_dir)
-        data = ReportData(
-            generated_at=started.isoformat(timespec="seconds"),
-            warehouse=label,
-            disclosures=read_disclosure_summaries(connection),
-            resolved_decisions=read_findings(connection, where="review_status = 'resolved'"),
-            stale_decisions=read_stale_decisions(connection),
-            outcomes=outcomes,
-            blockers=blockers,
-            comparison=comparison,
-            rejected_rows=rejected_rows,
-            new_rejection_keys=new_rejections,
-            evidence_images=evidence,
-        )
-        page = write_report(run_dir, data, connection)
+    # dbt's docs page needs only the published warehouse: it is generated beside the checks and the report
+    run_dir.mkdir(parents=True, exist_ok=True)
+    docs = start_docs(run_dir / "dbt_docs")
+    try:
+        with open_reader() as connection:
+            # the printed region of the first failing findings on inbox PDFs, written into the run's folder
+            evidence = render_evidence(candidates(connection, inbox_path()), inbox_path(), run_dir)
+            disclosures = read_disclosure_summaries(connection)
+            warehouse_file = database_file(connection)
+        generated_at = started.isoformat(timespec="seconds")
+        pages = PagesData(generated_at, disclosures, evidence)
+        # the disclosure pages need nothing of the expectations: they are rendered meanwhile
+        with disclosure_pages_apart(run_dir, pages, warehouse_file) as pages_written_apart:
+            # GX opens the warehouse with a configuration of its own: no other connection of this process
+            # may be open on it meanwhile
+            outcomes = run_suites(run_dir / "gx_data_docs")
+            with open_reader() as connection, tempfile.TemporaryDirectory(prefix="report_") as spill:
+                # DuckDB's share of the report stays bounded: a larger sort spills here
+                bound_memory(connection, Path(spill), MEMORY_LIMIT)
+                has_previous = load_previous_finding_ids(connection, reports_root / LATEST)
+                comparison = compare_runs(connection, has_previous)
+                blockers = blocking_failures(outcomes, comparison.acknowledged)
+                rejected_rows = read_rejected_rows(connection)
+                new_rejections = frozenset(row.key for row in rejected_rows) - previous_rejections
+                data = ReportData(
+                    generated_at=generated_at,
+                    warehouse=label,
+                    disclosures=disclosures,
+                    resolved_decisions=read_findings(connection, where="review_status = 'resolved'"),
+                    stale_decisions=read_stale_decisions(connection),
+                    outcomes=outcomes,
+                    blockers=blockers,
+                    comparison=comparison,
+                    rejected_rows=rejected_rows,
+                    new_rejection_keys=new_rejections,
+                    evidence_images=evidence,
+                )
+                page = write_report(run_dir, data, connection, pages_written_apart)
+    except BaseException:
+        docs.kill()
+        docs.wait()
+        raise
 
     (run_dir / "validation.json").write_text(
         json.dumps([asdict(outcome) for outcome in outcomes], ensure_ascii=False, indent=2) + "\n",
         encoding="utf-8",
     )
-    if not generate_docs(run_dir / "dbt_docs"):
+    if docs.wait() != 0:
         print("validate: dbt docs generate failed; the report has no dbt docs this run", file=sys.stderr)
     latest = publish_latest(run_dir, reports_root)
     pruned = prune_runs(reports_root, runs_to_keep())

@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Dialog, Page, sync_playwright
 from budget_warehouse.bench.run import bench
 from budget_warehouse.report import (
     DISCLOSURE_PAGES,
+    PARALLEL_PAGES_FROM,
     RejectedRow,
     ReportData,
     read_disclosure_summaries,
@@ -189,8 +190,9 @@ def test_a_finding_on_a_pdf_shows_its_printed_evidence_offline(
     opened.page.close()
 
 
-# A generated corpus large enough that the first page no longer lists every finding nor draws every chart.
-LARGE_CORPUS = 300
+# A generated corpus large enough that the first page no longer lists every finding nor draws every chart,
+# and that the nightly renders its disclosure pages in several processes (report.PARALLEL_PAGES_FROM).
+LARGE_CORPUS = 400
 FIRST_PAGE_SECONDS = 2.0
 
 
@@ -272,6 +274,7 @@ def test_every_failing_finding_is_listed_once_on_the_pages_and_in_the_exports(
         in_csv = sorted(row["finding_id"] for row in csv.DictReader(handle))
 
     assert len(failing) > 2000, "the corpus must be larger than the first page lists"
+    assert len(data.disclosures) >= PARALLEL_PAGES_FROM, "the nightly's pages come from several processes"
     assert in_csv == failing
     assert in_parquet == failing
     for folder in (reports, tmp_path):

@@ -6,8 +6,8 @@ The corpus (budget_warehouse.bench.generate) is built, as cron would run it, on 
   when PGDATABASE is not set, on a throwaway local server (budget_warehouse.local_postgres) started for it;
 - spark: landing, the landed tables exported as Parquet, `dbt build --target spark` in local mode. There is
   no Spark nightly: validation and the report run on DuckDB or PostgreSQL.
-Each step runs as a child process; its seconds and the peak resident memory of its process tree (the
-largest single process: Spark's JVM, or DuckDB inside the nightly) are measured. A PostgreSQL server's own
+Each step runs as a child process; its seconds and the peak resident memory of its process tree (summed over
+its processes, sampled: budget_warehouse.bench.process_tree) are measured. A PostgreSQL server's own
 memory is not counted: it is the server's.
 
 Each engine's marts are then exported as Parquet (budget_warehouse.export, timed as a phase too), and every
@@ -22,9 +22,7 @@ import argparse
 import contextlib
 import json
 import os
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
@@ -34,10 +32,10 @@ from typing import Any
 import duckdb
 
 from budget_warehouse.bench.generate import generate
+from budget_warehouse.bench.process_tree import run_measured
 from budget_warehouse.bench.run import PUBLISHED, nightly_environment, work_folder
 from budget_warehouse.local_postgres import local_server, server_bin_dir
 from budget_warehouse.phase_timer import TIMINGS_ENV
-from budget_warehouse.warehouse_paths import PROJECT_DIR
 
 ENGINES = ("duckdb", "postgres", "spark")
 PG_PREFIX = "bench_engines"
@@ -48,8 +46,6 @@ FINDING_COLUMNS = (
 )
 FINDINGS_IN_ID_ORDER = f"select {FINDING_COLUMNS} from {{relation}} order by finding_id"
 FETCH_ROWS = 20_000
-SAMPLE_SECONDS = 0.25
-PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
 
 
 class StepFailedError(RuntimeError):
@@ -76,44 +72,15 @@ class EnginesResult:
     runs: list[EngineRun]
 
 
-def _tree_rss_kib(root: int) -> int:
-    """The resident memory of a process and all its descendants now (Linux /proc; KiB)."""
-    parents: dict[int, int] = {}
-    resident: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            # the command name may hold spaces and parentheses: fields after the last ')' are fixed
-            fields = stat.read_text(encoding="ascii", errors="replace").rsplit(")", 1)[1].split()
-            pid = int(stat.parent.name)
-            parents[pid] = int(fields[1])
-            resident[pid] = int(fields[21]) * PAGE_KIB
-    tree, frontier = {root}, [root]
-    while frontier:
-        parent = frontier.pop()
-        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
-        tree.update(children)
-        frontier.extend(children)
-    return sum(resident.get(pid, 0) for pid in tree)
-
-
 def run_step(
     command: list[str], env: dict[str, str], log: Path, accepted: tuple[int, ...] = (0,)
 ) -> tuple[float, float]:
     """Run one step as a child process: its seconds and the peak resident memory (MiB) of its process tree,
     summed over the processes (Spark's JVM is a grandchild), sampled every quarter second."""
-    started = time.monotonic()
-    peak_kib = 0
-    with log.open("a", encoding="utf-8") as output:
-        output.write(f"$ {' '.join(command)}\n")
-        output.flush()
-        child = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=output, stderr=subprocess.STDOUT)
-        while child.poll() is None:
-            peak_kib = max(peak_kib, _tree_rss_kib(child.pid))
-            time.sleep(SAMPLE_SECONDS)
-    seconds = time.monotonic() - started
-    if child.returncode not in accepted:
-        raise StepFailedError(f"{' '.join(command[:4])} ... exited {child.returncode}; see {log}")
-    return seconds, peak_kib / 1024
+    run = run_measured(command, env, log)
+    if run.exit_status not in accepted:
+        raise StepFailedError(f"{' '.join(command[:4])} ... exited {run.exit_status}; see {log}")
+    return run.seconds, run.peak_rss_mib
 
 
 def _python(*module_args: str) -> list[str]:

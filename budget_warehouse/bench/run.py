@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,6 +23,7 @@ import duckdb
 
 from budget_warehouse.bench.baseline import BaselineResult, run_baseline
 from budget_warehouse.bench.generate import Planted, generate
+from budget_warehouse.bench.process_tree import run_measured
 from budget_warehouse.bench.scoring import Score, score
 from budget_warehouse.phase_timer import PEAK_MEMORY_ENV, TIMINGS_ENV
 from budget_warehouse.validate import GATE_FAILED
@@ -108,20 +107,18 @@ def run_nightly(raw_dir: Path, work_dir: Path) -> NightlyRun:
         str(raw_dir),
         "--without-sample",
     ]
-    started = time.monotonic()
-    with (work_dir / "nightly.log").open("w", encoding="utf-8") as log:
-        completed = subprocess.run(command, cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
-    wall = time.monotonic() - started
-    if completed.returncode not in PUBLISHED:
-        raise NightlyFailedError(f"the nightly exited {completed.returncode}; see {work_dir / 'nightly.log'}")
+    log = work_dir / "nightly.log"
+    log.unlink(missing_ok=True)
+    run = run_measured(command, env, log)
+    if run.exit_status not in PUBLISHED:
+        raise NightlyFailedError(f"the nightly exited {run.exit_status}; see {log}")
     phase_peaks = _read_json(Path(env[PEAK_MEMORY_ENV]))
-    # the largest resident set of any finished child (Linux: KiB). The nightly resets its own peak at each
-    # phase (phase_timer), which lowers this figure too, so the largest phase peak is taken as well.
-    children_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    tree_peak = max([children_peak, *phase_peaks.values()])
+    # the resident memory of the nightly and its children (the report's dbt docs process runs beside it),
+    # summed and sampled; a phase's own peak (phase_timer) may fall between two samples
+    tree_peak = max([run.peak_rss_mib, *phase_peaks.values()])
     return NightlyRun(
-        wall_seconds=wall,
-        exit_status=completed.returncode,
+        wall_seconds=run.seconds,
+        exit_status=run.exit_status,
         phase_seconds=_read_json(Path(env[TIMINGS_ENV])),
         phase_peak_rss_mib=phase_peaks,
         tree_peak_rss_mib=tree_peak,
