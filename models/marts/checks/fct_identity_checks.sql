@@ -4,13 +4,6 @@ catalogue as (
     select * from {{ ref('rule_catalogue') }}
 ),
 
-disclosures as (
-    select
-        disclosure_id,
-        fiscal_year
-    from {{ ref('dim_disclosure') }}
-),
-
 check_rows as (
     {%- set check_relations = [] %}
     {%- for model in check_models() %}
@@ -20,13 +13,7 @@ check_rows as (
 ),
 
 applicable as (
-    select
-        disclosures.disclosure_id,
-        catalogue.rule_id,
-        disclosures.fiscal_year between catalogue.applies_from_year
-        and coalesce(catalogue.applies_to_year, 9999) as is_applicable
-    from disclosures
-    cross join catalogue
+    select * from {{ ref('int_rules_applicable') }}
 ),
 
 rules_that_ran as (
@@ -80,44 +67,6 @@ all_rows as (
     {{ union_check_rows(['applicable_rows', 'not_run']) }}
 ),
 
--- where a finding's values are printed: a subject ending in a figure id (N03-02), a text id (X012) or a
--- calculation id (C01, its result figure) points at the page and box of that statement in the PDF; any other
--- finding at the table cell printing its provided value (same amount, a code named in its subject)
-figures as (
-    select
-        disclosure_id,
-        figure_id,
-        page,
-        bbox,
-        source_quote
-    from {{ ref('stg_final_accounts__narrative_figures') }}
-    where is_accepted
-),
-
-document_texts as (
-    select
-        disclosure_id,
-        text_id,
-        page,
-        bbox,
-        text_printed
-    from {{ ref('stg_final_accounts__document_texts') }}
-    where is_accepted
-),
-
-calculations as (
-    select
-        disclosure_id,
-        calculation_id,
-        result_figure_id
-    from {{ ref('stg_final_accounts__stated_calculations') }}
-    where is_accepted
-),
-
-table_cells as (
-    select * from {{ ref('int_table_cells_located') }}
-),
-
 sources as (
     select
         disclosure_id,
@@ -148,85 +97,8 @@ formatted as (
     from decided
 ),
 
-findings_keyed as (
-    select distinct
-        disclosure_id,
-        rule_id,
-        subject,
-        provided_value,
-        unit,
-        {{ regex_extract("subject", "'(N[0-9]+-[0-9]+|X[0-9]+|C[0-9]+)$'", 1) }} as evidence_key,
-        {{ regex_extract("subject", "'^(T[1-9])([^0-9A-Za-z_]|$)'", 1) }} as subject_table,
-        {{ split_text(regex_replace_all('subject', "'[\\s↔:]+'", "':'"), "':'") }} as subject_tokens
-    from decided
-    -- evidence is shown beside what a steward reviews; a passing check needs none (8.5 M of 9.6 M rows at
-    -- 10,000 disclosures)
-    where decided_status not in ('pass', 'not_applicable')
-),
-
-text_evidence as (
-    select
-        keyed.disclosure_id,
-        keyed.rule_id,
-        keyed.subject,
-        coalesce(figures.page, document_texts.page) as evidence_page,
-        coalesce(figures.bbox, document_texts.bbox) as evidence_bbox,
-        coalesce(figures.source_quote, left(document_texts.text_printed, 120)) as evidence_quote
-    from findings_keyed as keyed
-    left join calculations
-        on keyed.disclosure_id = calculations.disclosure_id and keyed.evidence_key = calculations.calculation_id
-    left join figures
-        on
-            keyed.disclosure_id = figures.disclosure_id
-            and coalesce(calculations.result_figure_id, keyed.evidence_key) = figures.figure_id
-    left join document_texts
-        on keyed.disclosure_id = document_texts.disclosure_id and keyed.evidence_key = document_texts.text_id
-    where keyed.evidence_key != ''
-),
-
--- the cell that prints the provided value: its table, then its measure and fund named in the subject win
-cell_evidence_ranked as (
-    select
-        keyed.disclosure_id,
-        keyed.rule_id,
-        keyed.subject,
-        table_cells.page as evidence_page,
-        table_cells.bbox as evidence_bbox,
-        table_cells.cell_quote as evidence_quote,
-        row_number() over (
-            partition by keyed.disclosure_id, keyed.rule_id, keyed.subject
-            order by
-                {{ list_has("keyed.subject_tokens", "table_cells.measure") }} desc,
-                {{ list_has("keyed.subject_tokens", "table_cells.fund_type") }} desc,
-                table_cells.page asc,
-                table_cells.table_code asc
-        ) as cell_rank
-    from findings_keyed as keyed
-    inner join table_cells
-        on
-            keyed.disclosure_id = table_cells.disclosure_id
-            and keyed.provided_value = table_cells.amount_wan_yuan
-            and {{ list_has("keyed.subject_tokens", "table_cells.cell_code") }}
-            and (keyed.subject_table = '' or keyed.subject_table = table_cells.table_code)
-    where keyed.evidence_key = '' and keyed.unit = '万元'
-),
-
-cell_evidence as (
-    select
-        disclosure_id,
-        rule_id,
-        subject,
-        evidence_page,
-        evidence_bbox,
-        evidence_quote
-    from cell_evidence_ranked
-    where cell_rank = 1
-),
-
 evidence as (
-    select * from text_evidence
-    union all
-    select * from cell_evidence
+    select * from {{ ref('int_findings_evidence_located') }}
 ),
 
 final as (
