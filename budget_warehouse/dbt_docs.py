@@ -21,6 +21,7 @@ from budget_warehouse.warehouse_paths import PROJECT_DIR
 
 def generate(target_name: str, destination: Path) -> bool:
     """Run dbt in this process; True when destination/index.html was written."""
+    # only the child process needs dbt: the validation that starts it does not import it
     from dbt.cli.main import dbtRunner
 
     with tempfile.TemporaryDirectory(prefix="dbt_docs_") as target:

@@ -105,13 +105,7 @@ def nightly_build_arguments(extra_args: list[str]) -> list[str]:
     """`dbt build`'s arguments after the project's: the user's, and no unit tests unless they choose the
     resource types themselves. Unit tests check the models' SQL on fixed inputs, not the night's data: they
     run in the test suite (tests/test_unit_tests.py) and cost every night seconds that decide nothing."""
-    chooses_types = {
-        "--resource-type",
-        "--resource-types",
-        "--exclude-resource-type",
-        "--exclude-resource-types",
-    }
-    if chooses_types.intersection(extra_args):
+    if RESOURCE_TYPE_OPTIONS.intersection(extra_args):
         return extra_args
     return ["--exclude-resource-type", "unit_test", *extra_args]
 
