@@ -49,6 +49,24 @@
     {{ union_all_by_name(ctes, columns) }}
 {%- endmacro %}
 
+{#- Every check model's rows (fct_identity_checks and int_findings_evidence_located read the same union). -#}
+{% macro all_check_rows() -%}
+    {%- set check_relations = [] -%}
+    {%- for model in check_models() -%}
+        {%- do check_relations.append(ref(model)) -%}
+    {%- endfor -%}
+    {{ union_check_rows(check_relations) }}
+{%- endmacro %}
+
+{#- A check row's status: its own, or decided from provided, expected and tolerance. One expression for the
+    mart and for the evidence model, so that both agree on which findings a steward reviews. -#}
+{% macro decided_status(row) -%}
+    coalesce(
+        {{ row }}.status,
+        {{ amount_status(row ~ '.provided_value', row ~ '.expected_value', row ~ '.tolerance') }}
+    )
+{%- endmacro %}
+
 {#- Each published cell is rounded on its own: a sum of n cells may miss its total by 0.005 x n. -#}
 {% macro rounding_envelope(cell_count) -%}
     cast(0.005 * ({{ cell_count }}) as decimal(38, 10))

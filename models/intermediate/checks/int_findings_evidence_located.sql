@@ -3,11 +3,7 @@
 with
 
 check_rows as (
-    {%- set check_relations = [] %}
-    {%- for model in check_models() %}
-        {%- do check_relations.append(ref(model)) %}
-    {%- endfor %}
-    {{ union_check_rows(check_relations) }}
+    {{ all_check_rows() }}
 ),
 
 applicable as (
@@ -62,11 +58,7 @@ reviewable as (
         on
             check_rows.disclosure_id = applicable.disclosure_id
             and check_rows.rule_id = applicable.rule_id
-    where
-        coalesce(
-            check_rows.status,
-            {{ amount_status('check_rows.provided_value', 'check_rows.expected_value', 'check_rows.tolerance') }}
-        ) not in ('pass', 'not_applicable')
+    where {{ decided_status('check_rows') }} not in ('pass', 'not_applicable')
 ),
 
 findings_keyed as (

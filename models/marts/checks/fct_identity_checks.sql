@@ -5,11 +5,7 @@ catalogue as (
 ),
 
 check_rows as (
-    {%- set check_relations = [] %}
-    {%- for model in check_models() %}
-        {%- do check_relations.append(ref(model)) %}
-    {%- endfor %}
-    {{ union_check_rows(check_relations) }}
+    {{ all_check_rows() }}
 ),
 
 applicable as (
@@ -79,10 +75,7 @@ decided as (
     select
         all_rows.*,
         cast(all_rows.provided_value - all_rows.expected_value as decimal(38, 10)) as difference,
-        coalesce(
-            all_rows.status,
-            {{ amount_status('all_rows.provided_value', 'all_rows.expected_value', 'all_rows.tolerance') }}
-        ) as decided_status
+        {{ decided_status('all_rows') }} as decided_status
     from all_rows
 ),
 
