@@ -5,9 +5,13 @@ BUDGET_WAREHOUSE_PG_SCHEMA, `budget_warehouse` by default): `budget_warehouse_ma
 A nightly builds under a prefix of its own, `<prefix>__build_<run id>`, so the published schemas are never
 written. Publishing is one transaction: each published schema is renamed aside to
 `<prefix>__previous_<run id>_<layer>`, each build schema takes its published name, grants are applied, commit.
-PostgreSQL's DDL is transactional and a schema rename takes no lock on the tables inside it, so a reader sees
-the old warehouse or the new one, never a mix and never a missing table; queries already running finish on
-the old tables, which are dropped after the commit (the drop waits for them).
+PostgreSQL's DDL is transactional, so no reader sees a missing table. A statement looks its tables up one by
+one, though: one that looked up some before the commit and the rest after it would read a mix. So the swap
+first takes every published relation for itself (ACCESS EXCLUSIVE, in short attempts that let readers
+through), and a statement waiting on one looks it up again after the commit: all old, or all new. Readers that
+hold the old tables past PUBLISH_LOCK_WAIT (a session idle in a transaction) do not stop the publish: it goes
+ahead without the locks and says who held them. The old schemas are dropped after the commit (the drop waits
+for the queries still running on them).
 
 Roles (NOLOGIN groups, created idempotently; people and BI tools log in as members):
 - bi_reader: USAGE on the marts schema and SELECT on its tables, nothing else anywhere.
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -280,6 +285,80 @@ def _grant_marts(cursor: Any, marts_schema: str) -> None:
         )
 
 
+# How long the swap tries to take the published relations from their readers before it goes ahead without
+# them; BUDGET_WAREHOUSE_PG_PUBLISH_LOCK_WAIT overrides it (a PostgreSQL interval: 30s, 2min).
+PUBLISH_LOCK_WAIT = "30s"
+# One attempt never keeps readers queued longer than this (nor half of the server's deadlock_timeout, so that
+# a reader that is waiting on the swap never has a deadlock reported to it: the attempt gives up first).
+PUBLISH_LOCK_ATTEMPT_MS = 500
+PUBLISH_LOCK_PAUSE_S = 0.1
+
+
+def _relations(cursor: Any, schemas: Sequence[str]) -> list[tuple[str, str]]:
+    """The tables and views of the schemas (what a reader's statement locks when it names them)."""
+    cursor.execute(
+        "select namespace.nspname, class.relname from pg_class as class "
+        "join pg_namespace as namespace on namespace.oid = class.relnamespace "
+        "where namespace.nspname = any(%s) and class.relkind in ('r', 'p', 'v', 'm', 'f') order by 1, 2",
+        (list(schemas),),
+    )
+    return [(schema, name) for schema, name in cursor.fetchall()]
+
+
+def _holders(cursor: Any, schemas: Sequence[str]) -> list[str]:
+    """The other sessions holding a lock on a relation of the schemas: who kept the swap waiting."""
+    cursor.execute(
+        "select distinct format('%%s (%%s, pid %%s, %%s since %%s)', activity.usename, "
+        "coalesce(nullif(activity.application_name, ''), 'no application name'), activity.pid, "
+        "activity.state, to_char(activity.xact_start, 'YYYY-MM-DD HH24:MI:SS TZ')) "
+        "from pg_locks as locks "
+        "join pg_stat_activity as activity on activity.pid = locks.pid "
+        "join pg_class as class on class.oid = locks.relation "
+        "join pg_namespace as namespace on namespace.oid = class.relnamespace "
+        "where locks.granted and locks.pid <> pg_backend_pid() and namespace.nspname = any(%s) order by 1",
+        (list(schemas),),
+    )
+    return [holder for (holder,) in cursor.fetchall()]
+
+
+def _take_published(cursor: Any, schemas: Sequence[str]) -> list[str]:
+    """Lock every relation of the published schemas for the swap's transaction. Returns [] once they are
+    taken, or who held them for the whole PUBLISH_LOCK_WAIT (the transaction then holds none of them)."""
+    relations = _relations(cursor, schemas)
+    if not relations:
+        return []
+    wait = os.environ.get("BUDGET_WAREHOUSE_PG_PUBLISH_LOCK_WAIT") or PUBLISH_LOCK_WAIT
+    cursor.execute(
+        "select extract(epoch from %s::interval), "
+        "extract(epoch from current_setting('deadlock_timeout')::interval) * 1000 / 2, "
+        "current_setting('statement_timeout')",
+        (wait,),
+    )
+    row = cursor.fetchone()
+    assert row is not None
+    wait_seconds, half_deadlock_ms, statement_timeout = row
+    attempt_ms = max(1, min(PUBLISH_LOCK_ATTEMPT_MS, int(half_deadlock_ms)))
+    lock = sql.SQL("lock table {} in access exclusive mode").format(
+        sql.SQL(", ").join(sql.Identifier(schema, name) for schema, name in relations)
+    )
+    deadline = time.monotonic() + float(wait_seconds)
+    while True:
+        cursor.execute("savepoint take_published")
+        cursor.execute("select set_config('statement_timeout', %s, true)", (f"{attempt_ms}ms",))
+        try:
+            cursor.execute(lock)
+        except psycopg2.errors.QueryCanceled:
+            # the locks this attempt took are released: the readers queued behind them go on
+            cursor.execute("rollback to savepoint take_published")
+            if time.monotonic() >= deadline:
+                return _holders(cursor, schemas) or ["a reader that has since finished"]
+            time.sleep(PUBLISH_LOCK_PAUSE_S)
+            continue
+        cursor.execute("select set_config('statement_timeout', %s, true)", (statement_timeout,))
+        cursor.execute("release savepoint take_published")
+        return []
+
+
 def publish(prefix: str, run_id: str) -> list[str]:
     """Swap the build's schemas in for the published ones in one transaction, grant, then drop the old
     ones. Returns the published schemas."""
@@ -296,6 +375,13 @@ def publish(prefix: str, run_id: str) -> list[str]:
             if layer in built or layer in BUILT_LAYERS
         }
         _grant_marts(cursor, built[MARTS_LAYER])
+        holders = _take_published(cursor, sorted(published.values()))
+        if holders:
+            print(
+                "nightly: readers held the published schemas through the whole wait, so the swap goes ahead "
+                "without locking them out: a query that started at that instant may read some tables old and "
+                f"some new. Held by: {'; '.join(holders)}"
+            )
         # every published layer moves aside, also one this build no longer makes (it would be stale)
         for layer, schema in sorted(published.items()):
             cursor.execute(
