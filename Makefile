@@ -87,7 +87,9 @@ bench-pdf: install
 	$(BIN)/python -m budget_warehouse.pdf_import.bench
 
 ## The nightly job on a synthetic corpus of N disclosures with faults at known places: seconds and memory per
-## phase, rows per mart, recall per rule family, false alarms, ratio to plain DuckDB. make bench N=100 OUT=r.json
+## phase, rows per mart, recall per rule family, false alarms, ratio to plain DuckDB. make bench N=100 BENCH_OUT=r.json
+## A night like any other: the project is parsed first, untimed (python -m budget_warehouse.bench --first-night
+## measures the first night, parsed from scratch).
 N ?= 100
 BENCH_OUT ?= bench-results.json
 bench: install

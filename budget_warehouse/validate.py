@@ -111,10 +111,14 @@ def runs_to_keep() -> int:
     return max(int(configured), 1) if configured.isdigit() else KEEP_RUNS
 
 
+# the profile's target that reads the published DuckDB file read-only
+DOCS_TARGET = "published_read_only"
+
+
 def start_dbt_docs(warehouse: Path, destination: Path) -> subprocess.Popen[bytes]:
     """`dbt docs generate --static` against the warehouse opened read-only, in its own process."""
     read_only_path = {"BUDGET_WAREHOUSE_READ_ONLY_PATH": str(warehouse)}
-    return dbt_docs.start("published_read_only", destination, read_only_path)
+    return dbt_docs.start(DOCS_TARGET, destination, read_only_path)
 
 
 def start_dbt_docs_postgres(prefix: str, destination: Path) -> subprocess.Popen[bytes]:

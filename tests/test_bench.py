@@ -54,3 +54,5 @@ def test_nightly_finds_every_injected_fault_and_no_false_alarm(tmp_path: Path) -
     assert result.mart_rows["dim_disclosure"] == result.generated_disclosures
     assert set(result.nightly.phase_seconds) >= {"landing", "dbt build", "validation and report"}
     assert result.report_bytes > 0
+    # like every night but the first, the nightly's dbt build reused the parsed project
+    assert not result.nightly.parsed_from_scratch

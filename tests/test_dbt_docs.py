@@ -1,0 +1,52 @@
+"""The report's dbt docs process (budget_warehouse.dbt_docs) against the sample's published warehouse: the
+second night reuses the project dbt parsed the first; a run that finds the kept folder busy writes the page
+from a temporary one and leaves the kept folder alone."""
+
+from __future__ import annotations
+
+import fcntl
+import subprocess
+import sys
+from pathlib import Path
+
+from budget_warehouse.dbt_docs import kept_target_folder
+from budget_warehouse.validate import DOCS_TARGET
+from tests.conftest import PROJECT_DIR, project_env
+
+FULL_PARSE = "Unable to do partial parsing"
+
+
+def generate_docs(tmp_path: Path, warehouse: Path, night: str) -> tuple[Path, str]:
+    """One run of the docs process; returns the page's folder and what dbt logged."""
+    env = project_env(tmp_path, warehouse)
+    env["BUDGET_WAREHOUSE_READ_ONLY_PATH"] = str(warehouse)
+    env["DBT_LOG_PATH"] = str(tmp_path / f"logs_{night}")
+    out = tmp_path / f"docs_{night}"
+    command = [sys.executable, "-m", "budget_warehouse.dbt_docs", "--target", DOCS_TARGET]
+    result = subprocess.run(
+        [*command, "--out", str(out)], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return out, (tmp_path / f"logs_{night}" / "dbt.log").read_text(encoding="utf-8")
+
+
+def test_the_second_night_reuses_the_parsed_project_and_a_busy_folder_is_left_alone(
+    tmp_path: Path, sample_warehouse: Path
+) -> None:
+    kept = kept_target_folder(DOCS_TARGET, str(tmp_path / "target"))
+
+    first, first_log = generate_docs(tmp_path, sample_warehouse, "first")
+    second, second_log = generate_docs(tmp_path, sample_warehouse, "second")
+    assert FULL_PARSE in first_log
+    assert FULL_PARSE not in second_log
+    parsed = (kept / "partial_parse.msgpack").stat().st_mtime_ns
+
+    with open(kept.with_name(kept.name + ".lock"), "w", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        busy, busy_log = generate_docs(tmp_path, sample_warehouse, "busy")
+    assert FULL_PARSE in busy_log  # a temporary folder of its own
+    assert (kept / "partial_parse.msgpack").stat().st_mtime_ns == parsed
+
+    for folder in (first, second, busy):
+        page = (folder / "index.html").read_text(encoding="utf-8")
+        assert "fct_identity_checks" in page
