@@ -10,7 +10,55 @@ figures as (
         and coalesce(direction_word, '') not in ('以上', '以下', '以内')
 ),
 
-final as (
+-- Most subjects are stated once (3.7 M of 4.6 M statements at 10,000 disclosures). Gathering the values,
+-- ids and sections of each into lists was most of this model, so a subject stated once is taken as it is
+-- and only the others are gathered.
+statement_counts as {{ materialized_cte() }} (
+    select
+        disclosure_id,
+        subject_type,
+        subject_code,
+        metric,
+        unit,
+        count(*) as statement_count
+    from figures
+    group by disclosure_id, subject_type, subject_code, metric, unit
+),
+
+counted as {{ materialized_cte() }} (
+    select
+        figures.*,
+        statement_counts.statement_count
+    from figures
+    inner join statement_counts
+        on
+            figures.disclosure_id = statement_counts.disclosure_id
+            and figures.subject_type is not distinct from statement_counts.subject_type
+            and figures.subject_code is not distinct from statement_counts.subject_code
+            and figures.metric is not distinct from statement_counts.metric
+            and figures.unit is not distinct from statement_counts.unit
+),
+
+-- what the aggregates below give for a single statement
+stated_once as (
+    select
+        disclosure_id,
+        subject_type,
+        subject_code,
+        metric,
+        unit,
+        statement_count,
+        case when signed_value is null then 0 else 1 end as distinct_value_count,
+        signed_value as stated_value,
+        case when signed_value is not null then value_decimals end as stated_decimals,
+        value_printed as values_printed,
+        figure_id as figure_ids,
+        section as sections
+    from counted
+    where statement_count = 1
+),
+
+stated_more_than_once as (
     select
         disclosure_id,
         subject_type,
@@ -25,8 +73,15 @@ final as (
         {{ string_agg_distinct_sorted("value_printed", "' / '") }} as values_printed,
         {{ string_agg_sorted("figure_id", "', '") }} as figure_ids,
         {{ string_agg_distinct_sorted("section", "'; '") }} as sections
-    from figures
+    from counted
+    where statement_count > 1
     group by disclosure_id, subject_type, subject_code, metric, unit
+),
+
+final as (
+    select * from stated_once
+    union all
+    select * from stated_more_than_once
 )
 
 select * from final
