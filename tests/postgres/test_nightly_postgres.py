@@ -487,7 +487,7 @@ def test_a_failed_landing_changes_nothing(published: PostgresServer, tmp_path: P
             cursor.execute(sql.SQL("create schema {}").format(sql.Identifier(leftover)))
             cursor.execute(sql.SQL("create table {} (n integer)").format(sql.Identifier(leftover, "kept")))
         owner.commit()
-    assert len(schemas(published)) == len(before) + 2
+    assert set(leftovers) <= set(schemas(published))
     empty_folder = tmp_path / "no_raw_files"
     empty_folder.mkdir()
     result = run_pg_nightly(tmp_path, published, "--raw-dir", str(empty_folder))
