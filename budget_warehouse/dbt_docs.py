@@ -3,7 +3,7 @@ its own so that it runs beside the validation and the report's pages instead of 
 whole project, then reads the catalog: seconds of one core the report does not wait for).
 
 dbt's own folder for it (`<dbt target path>/dbt_docs_<target>`) is kept from one night to the next, so that
-dbt reuses the project it parsed the night before (partial parsing: 8.5 → 5.5 s of one core at 1,000
+dbt reuses the project it parsed the night before (partial parsing: 8.5 → 5.4 s of one core at 1,000
 disclosures). A second run at the same time (`make validate` by hand during the nightly) finds the folder
 locked and uses a temporary one.
 

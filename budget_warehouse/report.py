@@ -185,11 +185,23 @@ class Chart:
         return None if self.reference_length is None else str(LABEL_AREA + self.reference_length)
 
 
-@dataclass(frozen=True)
-class ReportData:
+@dataclass(frozen=True, kw_only=True)
+class PagesData:
+    """What the disclosure pages show of the run: known before the expectations have run."""
+
     generated_at: str
-    warehouse: str
     disclosures: list[DisclosureSummary]
+    # finding id -> its page region rendered next to index.html (budget_warehouse.evidence)
+    evidence_images: dict[str, EvidenceImage] = field(default_factory=dict)
+    # the failing findings are read from here when the report is written, never held all at once
+    findings_relation: str = FINDINGS_MART
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportData(PagesData):
+    """Everything the report shows: the pages' data, and what the expectations and the review found."""
+
+    warehouse: str
     resolved_decisions: list[Finding]
     stale_decisions: list[StaleDecision]
     outcomes: list[ExpectationOutcome]
@@ -197,20 +209,6 @@ class ReportData:
     comparison: RunComparison
     rejected_rows: list[RejectedRow]
     new_rejection_keys: frozenset[str]
-    # finding id -> its page region rendered next to index.html (budget_warehouse.evidence)
-    evidence_images: dict[str, EvidenceImage] = field(default_factory=dict)
-    # the failing findings are read from here when the report is written, never held all at once
-    findings_relation: str = FINDINGS_MART
-
-
-@dataclass(frozen=True)
-class PagesData:
-    """What the disclosure pages show of the run: known before the expectations have run."""
-
-    generated_at: str
-    disclosures: list[DisclosureSummary]
-    evidence_images: dict[str, EvidenceImage] = field(default_factory=dict)
-    findings_relation: str = FINDINGS_MART
 
 
 @dataclass(frozen=True)
@@ -708,7 +706,7 @@ def _batches(disclosures: Sequence[DisclosureSummary], size: int) -> Iterator[Se
 
 def write_disclosure_pages(
     run_dir: Path,
-    data: ReportData | PagesData,
+    data: PagesData,
     connection: Queryable,
     batch_size: int = PAGE_BATCH,
     relation: str | None = None,

@@ -217,7 +217,7 @@ def _validate_and_report(
             disclosures = read_disclosure_summaries(connection)
             warehouse_file = database_file(connection)
         generated_at = started.isoformat(timespec="seconds")
-        pages = PagesData(generated_at, disclosures, evidence)
+        pages = PagesData(generated_at=generated_at, disclosures=disclosures, evidence_images=evidence)
         # the disclosure pages need nothing of the expectations: they are rendered meanwhile
         with disclosure_pages_apart(run_dir, pages, warehouse_file) as pages_written_apart:
             # GX opens the warehouse with a configuration of its own: no other connection of this process
