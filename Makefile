@@ -89,11 +89,15 @@ bench-pdf: install
 ## The nightly job on a synthetic corpus of N disclosures with faults at known places: seconds and memory per
 ## phase, rows per mart, recall per rule family, false alarms, ratio to plain DuckDB. make bench N=100 BENCH_OUT=r.json
 ## A night like any other: the project is parsed first, untimed (python -m budget_warehouse.bench --first-night
-## measures the first night, parsed from scratch).
+## measures the first night, parsed from scratch). PER_FILE=100 starts a set of raw files every 100 disclosures;
+## CHANGED=1 then changes 1% of the disclosures and measures the night after.
 N ?= 100
 BENCH_OUT ?= bench-results.json
+PER_FILE ?= 0
+CHANGED ?= 0
 bench: install
-	$(BIN)/python -m budget_warehouse.bench --disclosures $(N) --out $(BENCH_OUT)
+	$(BIN)/python -m budget_warehouse.bench --disclosures $(N) --out $(BENCH_OUT) \
+		--disclosures-per-file $(PER_FILE) --changed-percent $(CHANGED)
 
 ## One generated corpus on DuckDB, PostgreSQL and Spark side by side (seconds per phase, peak memory, and every
 ## finding compared with DuckDB's). PostgreSQL: the server the libpq variables name, or a throwaway local one

@@ -1,5 +1,8 @@
 """The nightly job: land the raw files, `dbt build` into a fresh file, guard, publish by an atomic rename.
 
+The landing parses only the raw files that changed since the published warehouse landed them; the others'
+rows are copied from it (budget_warehouse.landing.reuse). `--full-refresh` parses every file again.
+
 BI tools may hold the published file open read-only; DuckDB would refuse a writer on it. Building into a
 sibling file and renaming it over the published one never blocks on them, and a failed build leaves the
 last good warehouse in place: nobody ever sees a half-built one. Before the rename, the publish guard
@@ -171,6 +174,12 @@ def guard_refusal(published: Path, building: Path, max_shrink: float) -> list[st
     return shrink_reasons(before, snapshot(building), max_shrink)
 
 
+def landing_reuse_source(published: Path, dbt_args: list[str]) -> Path | None:
+    """Where the landing takes unchanged raw files from: the published warehouse, unless the user asks dbt
+    for a full refresh, which parses every file again too."""
+    return None if "--full-refresh" in dbt_args else published
+
+
 def raw_folders(options: argparse.Namespace, timer: PhaseTimer) -> list[Path]:
     """The raw folders to land: the sample or --raw-dir folders, and the inbox's PDFs imported first."""
     raw_dirs = list(options.raw_dir) or ([] if options.without_sample else [SAMPLE_DIR])
@@ -194,7 +203,7 @@ def build_and_publish(
     raw_dirs = raw_folders(options, timer)
     try:
         with timer.phase("landing"):
-            landed = land(raw_dirs, building)
+            landed = land(raw_dirs, building, reuse_from=landing_reuse_source(published, dbt_args))
     except LandingError as error:
         _remove(building)
         print(f"nightly: {error}; {_kept(published)}", file=sys.stderr)

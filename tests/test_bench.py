@@ -10,10 +10,14 @@ import csv
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
+
+from budget_warehouse.bench.changes import CHANGED_NOTE
 from budget_warehouse.bench.corpus import SCALE_FACTORS, scale_decimal
 from budget_warehouse.bench.faults import FAULTS
 from budget_warehouse.bench.generate import CLEAN, FAULTY, generate
 from budget_warehouse.bench.run import bench
+from budget_warehouse.validate import GATE_FAILED
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # every baseline, one fault per family, and one clean disclosure compared with its baseline
@@ -56,3 +60,21 @@ def test_nightly_finds_every_injected_fault_and_no_false_alarm(tmp_path: Path) -
     assert result.report_bytes > 0
     # like every night but the first, the nightly's dbt build reused the parsed project
     assert not result.nightly.parsed_from_scratch
+
+
+def test_a_night_after_a_change_parses_only_the_changed_files(tmp_path: Path) -> None:
+    result = bench(EVERY_FAMILY_ONCE, tmp_path, disclosures_per_file=4, changed_percent=1)
+
+    assert result.changed_disclosures == 1
+    assert result.changed_files == len(list(tmp_path.glob("raw/*_00000.csv"))) == 16
+    log = (tmp_path / "nightly-changed.log").read_text(encoding="utf-8")
+    assert f"({result.changed_files} parsed, {len(list(tmp_path.glob('raw/*.csv'))) - 16} unchanged" in log
+    assert result.changed_night is not None and result.changed_night.exit_status in (0, GATE_FAILED)
+    # the change reached the marts, and every fault is still found after the night that reused the rest
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as connection:
+        revised = connection.execute(
+            "select count(*) from marts.dim_disclosure where note = ?", [CHANGED_NOTE]
+        ).fetchone()
+    assert revised == (1,)
+    assert all(family.found == family.injected for family in result.score.recall)
+    assert result.score.false_alarms == ()

@@ -54,6 +54,9 @@ def test_a_reader_holding_the_file_does_not_block_the_nightly_build(
     try:
         result = run_nightly(tmp_path, warehouse)
         assert built_and_published(result), result.stdout[-3000:] + result.stderr[-3000:]
+        # the landing read the published file beside the reader: no sample file changed, none was parsed
+        sample_files = len(list((PROJECT_DIR / "seeds" / "sample").glob("raw_*.csv")))
+        assert f"(0 parsed, {sample_files} unchanged since last published)" in result.stdout
         # the reader keeps the snapshot it opened, and can still query it
         assert bi_tool.execute("select count(*) from marts.dim_disclosure").fetchone() == (1,)
     finally:

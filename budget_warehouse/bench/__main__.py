@@ -1,4 +1,5 @@
-"""`python -m budget_warehouse.bench --disclosures N [--out FILE.json] [--work-dir DIR] [--first-night]`."""
+"""`python -m budget_warehouse.bench --disclosures N [--out FILE.json] [--work-dir DIR] [--first-night]
+[--disclosures-per-file K] [--changed-percent P]`."""
 
 from __future__ import annotations
 
@@ -19,12 +20,32 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="measure the first night: dbt parses the project from scratch (about 3 s more)",
     )
+    parser.add_argument(
+        "--disclosures-per-file",
+        type=int,
+        default=0,
+        help="start a new set of raw files every N disclosures (default: one file per raw kind)",
+    )
+    parser.add_argument(
+        "--changed-percent",
+        type=float,
+        default=0.0,
+        help="then change this percentage of the disclosures and measure the night after",
+    )
     options = parser.parse_args(argv)
     if options.disclosures < 1:
         parser.error("--disclosures must be at least 1")
+    if options.disclosures_per_file < 0 or not 0 <= options.changed_percent <= 100:
+        parser.error("--disclosures-per-file must be at least 0 and --changed-percent within 0..100")
     try:
         with work_folder(options.work_dir, "budget_bench_") as work_dir:
-            result = bench(options.disclosures, work_dir, options.first_night)
+            result = bench(
+                options.disclosures,
+                work_dir,
+                options.first_night,
+                options.disclosures_per_file,
+                options.changed_percent,
+            )
     except NightlyFailedError as failed:
         print(f"bench: {failed}", file=sys.stderr)
         return 1

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TextIO
 
 from budget_warehouse.landing.contract import SAMPLE_DIR, raw_kinds
 
@@ -108,26 +109,47 @@ def disclosure_copy(sample: Rows, copy: Copy) -> Rows:
 
 
 class CorpusWriter:
-    """One CSV per raw kind in the bulk folder, written a disclosure at a time so memory stays flat in N."""
+    """One CSV per raw kind in the bulk folder, written a disclosure at a time so memory stays flat in N.
 
-    def __init__(self, folder: Path, columns: dict[str, list[str]]) -> None:
+    With `disclosures_per_file`, a new set of files (`<kind>__synthetic_<batch>.csv`) is started every so
+    many disclosures, as a folder of imported documents holds one set of files per document.
+    """
+
+    def __init__(self, folder: Path, columns: dict[str, list[str]], disclosures_per_file: int = 0) -> None:
         folder.mkdir(parents=True, exist_ok=True)
+        self._folder = folder
+        self._columns = columns
+        self._per_file = disclosures_per_file
+        self._in_file = 0
+        self._batch = 0
+        self._handles: dict[str, TextIO] = {}
+        self._writers: dict[str, csv.DictWriter[str]] = {}
+        self._open()
+        self.rows_written = 0
+
+    def _open(self) -> None:
+        suffix = f"_{self._batch:05d}" if self._per_file else ""
         self._handles = {
-            kind: (folder / f"{kind}__synthetic.csv").open("w", encoding="utf-8", newline="")
-            for kind in columns
+            kind: (self._folder / f"{kind}__synthetic{suffix}.csv").open("w", encoding="utf-8", newline="")
+            for kind in self._columns
         }
         self._writers = {
-            kind: csv.DictWriter(handle, fieldnames=columns[kind], lineterminator="\n")
+            kind: csv.DictWriter(handle, fieldnames=self._columns[kind], lineterminator="\n")
             for kind, handle in self._handles.items()
         }
         for writer in self._writers.values():
             writer.writeheader()
-        self.rows_written = 0
 
     def write(self, rows: Rows) -> None:
+        if self._per_file and self._in_file == self._per_file:
+            self.close()
+            self._batch += 1
+            self._in_file = 0
+            self._open()
         for kind, kind_rows in rows.items():
             self._writers[kind].writerows(kind_rows)
             self.rows_written += len(kind_rows)
+        self._in_file += 1
 
     def close(self) -> None:
         for handle in self._handles.values():

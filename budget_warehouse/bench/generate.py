@@ -59,12 +59,13 @@ def _predecessor(copy: Copy) -> Copy:
     )
 
 
-def generate(folder: Path, count: int) -> list[Planted]:
-    """The corpus in folder (one `<kind>__synthetic.csv` per raw kind) and its ground truth, also written
-    to folder/../ground_truth.csv (outside the raw folder, which must hold raw kinds only)."""
+def generate(folder: Path, count: int, disclosures_per_file: int = 0) -> list[Planted]:
+    """The corpus in folder (one `<kind>__synthetic.csv` per raw kind, or a set of files per
+    `disclosures_per_file` disclosures) and its ground truth, also written to folder/../ground_truth.csv
+    (outside the raw folder, which must hold raw kinds only)."""
     sample = read_sample()
     (sample_disclosure,) = sample["raw_disclosures"]
-    writer = CorpusWriter(folder, sample_columns(sample))
+    writer = CorpusWriter(folder, sample_columns(sample), disclosures_per_file)
     planted: list[Planted] = []
     try:
         department = sample_disclosure["department_name"]

@@ -11,6 +11,7 @@ runs first, untimed, with the nightly's own environment. `--first-night` leaves 
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -26,7 +27,8 @@ import duckdb
 
 from budget_warehouse import dbt_docs
 from budget_warehouse.bench.baseline import BaselineResult, run_baseline
-from budget_warehouse.bench.generate import Planted, generate
+from budget_warehouse.bench.changes import change_disclosures
+from budget_warehouse.bench.generate import PREDECESSOR, Planted, generate
 from budget_warehouse.bench.process_tree import run_measured
 from budget_warehouse.bench.scoring import Score, score
 from budget_warehouse.phase_timer import PEAK_MEMORY_ENV, TIMINGS_ENV
@@ -67,6 +69,11 @@ class BenchResult:
     baseline: BaselineResult
     dbt_to_baseline_ratio: float | None
     score: Score
+    disclosures_per_file: int = 0
+    # the night after some disclosures changed (--changed-percent), when measured
+    changed_disclosures: int = 0
+    changed_files: int = 0
+    changed_night: NightlyRun | None = None
 
 
 @contextmanager
@@ -131,8 +138,8 @@ def _read_json(path: Path) -> dict[str, float]:
     return {str(key): float(value) for key, value in json.loads(path.read_text(encoding="utf-8")).items()}
 
 
-def run_nightly(raw_dir: Path, work_dir: Path) -> NightlyRun:
-    """The nightly on the corpus alone (no sample, no PDFs), its output kept in work_dir/nightly.log."""
+def run_nightly(raw_dir: Path, work_dir: Path, log_name: str = "nightly.log") -> NightlyRun:
+    """The nightly on the corpus alone (no sample, no PDFs), its output kept in work_dir/<log_name>."""
     env = nightly_environment(work_dir)
     command = [
         sys.executable,
@@ -142,7 +149,7 @@ def run_nightly(raw_dir: Path, work_dir: Path) -> NightlyRun:
         str(raw_dir),
         "--without-sample",
     ]
-    log = work_dir / "nightly.log"
+    log = work_dir / log_name
     log.unlink(missing_ok=True)
     run = run_measured(command, env, log)
     if run.exit_status not in PUBLISHED:
@@ -173,14 +180,33 @@ def mart_rows(warehouse: Path) -> dict[str, int]:
     return counts
 
 
-def bench(disclosures: int, work_dir: Path, first_night: bool = False) -> BenchResult:
+def changed_ids(planted: list[Planted], percent: float) -> set[str]:
+    """The first `percent` of the scored disclosures (at least one), in the order they were generated."""
+    scored = [row.disclosure_id for row in planted if row.role != PREDECESSOR]
+    return set(scored[: max(1, math.ceil(len(scored) * percent / 100))])
+
+
+def bench(
+    disclosures: int,
+    work_dir: Path,
+    first_night: bool = False,
+    disclosures_per_file: int = 0,
+    changed_percent: float = 0.0,
+) -> BenchResult:
     raw_dir = work_dir / "raw"
     started = time.monotonic()
-    planted: list[Planted] = generate(raw_dir, disclosures)
+    planted: list[Planted] = generate(raw_dir, disclosures, disclosures_per_file)
     generate_seconds = time.monotonic() - started
     if not first_night:
         parse_project(work_dir)
     nightly = run_nightly(raw_dir, work_dir)
+    changed: set[str] = set()
+    rewritten: list[Path] = []
+    changed_night = None
+    if changed_percent:
+        changed = changed_ids(planted, changed_percent)
+        rewritten = change_disclosures(raw_dir, changed)
+        changed_night = run_nightly(raw_dir, work_dir, "nightly-changed.log")
     warehouse = work_dir / "warehouse.duckdb"
     baseline = run_baseline(raw_dir)
     dbt_seconds = nightly.phase_seconds.get("dbt build")
@@ -196,6 +222,10 @@ def bench(disclosures: int, work_dir: Path, first_night: bool = False) -> BenchR
         baseline=baseline,
         dbt_to_baseline_ratio=dbt_seconds / baseline.seconds if dbt_seconds and baseline.seconds else None,
         score=score(warehouse, planted),
+        disclosures_per_file=disclosures_per_file,
+        changed_disclosures=len(changed),
+        changed_files=len(rewritten),
+        changed_night=changed_night,
     )
 
 
@@ -203,19 +233,34 @@ def result_json(result: BenchResult) -> str:
     return json.dumps(asdict(result), ensure_ascii=False, indent=2) + "\n"
 
 
-def summary_lines(result: BenchResult) -> list[str]:
-    nightly = result.nightly
-    lines = [
-        f"bench: {result.disclosures} disclosures ({result.generated_disclosures} with predecessors), "
-        f"{result.raw_rows} raw rows, generated in {result.generate_seconds:.1f} s",
-        f"nightly: {nightly.wall_seconds:.1f} s wall, exit {nightly.exit_status}, "
-        f"peak resident memory of the process tree {nightly.tree_peak_rss_mib:.0f} MiB; dbt "
-        + ("parsed the project from scratch" if nightly.parsed_from_scratch else "reused the parsed project"),
-    ]
+def _phase_lines(nightly: NightlyRun) -> list[str]:
+    lines = []
     for phase, seconds in nightly.phase_seconds.items():
         peak = nightly.phase_peak_rss_mib.get(phase)
         memory = f", peak {peak:.0f} MiB" if peak is not None else ""
         lines.append(f"  {phase}: {seconds:.1f} s{memory}")
+    return lines
+
+
+def summary_lines(result: BenchResult) -> list[str]:
+    nightly = result.nightly
+    lines = [
+        f"bench: {result.disclosures} disclosures ({result.generated_disclosures} with predecessors), "
+        f"{result.raw_rows} raw rows, generated in {result.generate_seconds:.1f} s"
+        + (f", {result.disclosures_per_file} per set of files" if result.disclosures_per_file else ""),
+        f"nightly: {nightly.wall_seconds:.1f} s wall, exit {nightly.exit_status}, "
+        f"peak resident memory of the process tree {nightly.tree_peak_rss_mib:.0f} MiB; dbt "
+        + ("parsed the project from scratch" if nightly.parsed_from_scratch else "reused the parsed project"),
+    ]
+    lines.extend(_phase_lines(nightly))
+    if result.changed_night is not None:
+        changed = result.changed_night
+        lines.append(
+            f"night after {result.changed_disclosures} disclosures changed ({result.changed_files} files "
+            f"written again): {changed.wall_seconds:.1f} s wall, exit {changed.exit_status}, "
+            f"peak resident memory of the process tree {changed.tree_peak_rss_mib:.0f} MiB"
+        )
+        lines.extend(_phase_lines(changed))
     lines.append("rows per mart: " + ", ".join(f"{table} {rows}" for table, rows in result.mart_rows.items()))
     lines.append(f"report: reports/latest/index.html {result.report_bytes / 1024:.0f} KiB")
     ratio = f"{result.dbt_to_baseline_ratio:.0f}x" if result.dbt_to_baseline_ratio else "n/a"

@@ -17,13 +17,21 @@ import os
 import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
 
 from budget_warehouse.landing.contract import PROVENANCE_COLUMNS, SAMPLE_DIR, RawKind, kind_of, raw_kinds
 from budget_warehouse.landing.read_file import ParsedFile, read_raw_file
+from budget_warehouse.landing.reuse import (
+    LandedBefore,
+    ReuseFailedError,
+    landed_before,
+    parser_version,
+    start_from_published,
+    unchanged_files,
+)
 
 LANDING_SCHEMA = "landing"
 # The build file's format: BI tools often embed a DuckDB older than 2.0 (profiles.yml sets the same).
@@ -31,7 +39,7 @@ STORAGE_COMPATIBILITY = "v1.1.0"
 FILE_COLUMNS = (
     "source_file", "raw_file_name", "source_sha256", "size_bytes", "encoding", "header_line",
     "file_problem", "physical_lines", "parsed_lines", "header_lines", "blank_lines", "title_lines",
-    "record_lines", "landed_records", "rejected_records",
+    "record_lines", "landed_records", "rejected_records", "parser_version",
 )  # fmt: skip
 # Counts and line numbers load as numbers; everything else stays text until staging.
 NUMBER_COLUMNS = frozenset(
@@ -70,20 +78,37 @@ class Unloadable:
 class LandingResult:
     files: list[ParsedFile]
     unloadable: list[Unloadable]
+    # files unchanged since the published warehouse landed them: copied from it, not parsed
+    reused: list[LandedBefore] = field(default_factory=list)
+    # why no file could be taken from the published warehouse, when reuse was asked for
+    not_reused_because: str | None = None
 
     @property
     def landed_records(self) -> int:
-        return sum(parsed.landed_records for parsed in self.files)
+        return sum(parsed.landed_records for parsed in self.files) + sum(
+            file.landed_records for file in self.reused
+        )
 
     @property
     def rejected_records(self) -> int:
-        return sum(parsed.rejected_records for parsed in self.files)
+        return sum(parsed.rejected_records for parsed in self.files) + sum(
+            file.rejected_records for file in self.reused
+        )
 
     def summary(self) -> str:
-        skipped = sum(parsed.blank_lines + parsed.title_lines for parsed in self.files)
+        skipped = sum(parsed.blank_lines + parsed.title_lines for parsed in self.files) + sum(
+            file.skipped_lines for file in self.reused
+        )
         unknown = f", {len(self.unloadable)} file(s) not loadable" if self.unloadable else ""
+        files = len(self.files) + len(self.reused)
+        if self.reused:
+            parsed = f" ({len(self.files)} parsed, {len(self.reused)} unchanged since last published)"
+        elif self.not_reused_because:
+            parsed = f" (all parsed: {self.not_reused_because})"
+        else:
+            parsed = ""
         return (
-            f"landing: {len(self.files)} files, {self.landed_records} records landed, "
+            f"landing: {files} files{parsed}, {self.landed_records} records landed, "
             f"{self.rejected_records} rejected, {skipped} blank or title lines{unknown}"
         )
 
@@ -132,12 +157,18 @@ def _write_rows(path: Path, columns: tuple[str, ...], rows: list[list[str]]) -> 
 
 
 def _load_csv(
-    connection: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...], files: list[Path]
+    connection: duckdb.DuckDBPyConnection,
+    table: str,
+    columns: tuple[str, ...],
+    files: list[Path],
+    create: bool = True,
 ) -> None:
-    """Create landing.<table> with text columns (counts and lines as numbers) and load the files into it."""
+    """Create landing.<table> (unless it is there, `create=False`) with text columns (counts and lines as
+    numbers) and load the files into it."""
     types = {column: "bigint" if column in NUMBER_COLUMNS else "varchar" for column in columns}
     definition = ", ".join(f'"{column}" {column_type}' for column, column_type in types.items())
-    connection.execute(f'create table {LANDING_SCHEMA}."{table}" ({definition})')
+    if create:
+        connection.execute(f'create table {LANDING_SCHEMA}."{table}" ({definition})')
     if not files:
         return
     connection.execute(
@@ -161,16 +192,35 @@ def _parse_all(jobs: list[tuple[Path, RawKind, Path]]) -> list[ParsedFile]:
         return [futures[index].result() for index in range(len(jobs))]
 
 
-def land(folders: list[Path], database: Path) -> LandingResult:
-    """Parse every raw file of `folders` and load them into `database` (created if absent)."""
+def land(folders: list[Path], database: Path, reuse_from: Path | None = None) -> LandingResult:
+    """Parse every raw file of `folders` and load them into `database` (created if absent).
+
+    With `reuse_from` (the published warehouse), a file it landed and that has not changed since is copied
+    from it instead of parsed (budget_warehouse.landing.reuse); if the copy fails, every file is parsed.
+    """
+    try:
+        return _land(folders, database, reuse_from)
+    except ReuseFailedError as failure:
+        return replace(_land(folders, database, None), not_reused_because=str(failure))
+
+
+def _land(folders: list[Path], database: Path, reuse_from: Path | None) -> LandingResult:
     matched, unknown = raw_files_in(folders)
     kinds = {kind.name: kind for kind in raw_kinds()}
+    before, not_reused_because = landed_before(reuse_from) if reuse_from else ({}, None)
+    reused: list[LandedBefore] = []
+    to_parse: list[tuple[Path, str]] = []
+    for (path, kind_name), previous in zip(matched, unchanged_files(matched, before), strict=True):
+        if previous is None:
+            to_parse.append((path, kind_name))
+        else:
+            reused.append(previous)
     parsed_files: list[ParsedFile] = []
     with tempfile.TemporaryDirectory(prefix="landing_") as scratch:
         landed_by_kind: dict[str, list[Path]] = {name: [] for name in kinds}
         jobs = [
             (path, kinds[kind_name], Path(scratch) / f"{number:06d}.csv")
-            for number, (path, kind_name) in enumerate(matched)
+            for number, (path, kind_name) in enumerate(to_parse)
         ]
         for parsed, (_, kind, landed_csv) in zip(_parse_all(jobs), jobs, strict=True):
             parsed_files.append(parsed)
@@ -196,20 +246,31 @@ def land(folders: list[Path], database: Path) -> LandingResult:
         )  # fmt: skip
 
         database.parent.mkdir(parents=True, exist_ok=True)
+        from_published = bool(reused and reuse_from)
+        if from_published and reuse_from:
+            start_from_published(reuse_from, database, LANDING_SCHEMA, list(kinds), reused)
         with duckdb.connect(
             str(database), config={"storage_compatibility_version": STORAGE_COMPATIBILITY}
         ) as connection:
-            connection.execute(f"drop schema if exists {LANDING_SCHEMA} cascade")
-            connection.execute(f"create schema {LANDING_SCHEMA}")
-            for name, kind in kinds.items():
-                _load_csv(connection, name, (*kind.columns, *PROVENANCE_COLUMNS), landed_by_kind[name])
-                _check_loaded(
-                    connection, name, sum(p.landed_records for p in parsed_files if p.kind.name == name)
-                )
-            _load_csv(connection, "landed_files", FILE_COLUMNS, [files_csv])
-            _load_csv(connection, "lines_not_loaded", NOT_LOADED_COLUMNS, [not_loaded_csv])
+            if not from_published:
+                connection.execute(f"drop schema if exists {LANDING_SCHEMA} cascade")
+                connection.execute(f"create schema {LANDING_SCHEMA}")
+            tables: list[tuple[str, tuple[str, ...], list[Path]]] = [
+                (name, (*kind.columns, *PROVENANCE_COLUMNS), landed_by_kind[name])
+                for name, kind in kinds.items()
+            ]
+            tables += [
+                ("landed_files", FILE_COLUMNS, [files_csv]),
+                ("lines_not_loaded", NOT_LOADED_COLUMNS, [not_loaded_csv]),
+            ]
+            for table, columns, files in tables:
+                _load_csv(connection, table, columns, files, create=not from_published)
+            for name in kinds:
+                expected = sum(p.landed_records for p in parsed_files if p.kind.name == name)
+                expected += sum(file.landed_records for file in reused if file.raw_file_name == name)
+                _check_loaded(connection, name, expected)
             connection.execute("checkpoint")
-    return LandingResult(files=parsed_files, unloadable=unknown)
+    return LandingResult(parsed_files, unknown, reused, not_reused_because)
 
 
 def _unloadable_row(entry: Unloadable) -> list[str]:
@@ -234,6 +295,7 @@ def _file_row(parsed: ParsedFile) -> list[str]:
         "record_lines": str(parsed.record_lines),
         "landed_records": str(parsed.landed_records),
         "rejected_records": str(parsed.rejected_records),
+        "parser_version": parser_version(),
     }
     return [values[column] for column in FILE_COLUMNS]
 

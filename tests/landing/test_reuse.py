@@ -1,0 +1,158 @@
+"""A landing that takes unchanged files from the published warehouse lands what parsing every file would."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from budget_warehouse.landing.contract import SAMPLE_DIR
+from budget_warehouse.landing.land import LANDING_SCHEMA, LandingResult, land
+from budget_warehouse.nightly import landing_reuse_source
+
+CHANGED_FILE = "raw_named_units.csv"
+
+
+@pytest.fixture()
+def raw_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "raw"
+    shutil.copytree(SAMPLE_DIR, folder, ignore=shutil.ignore_patterns("*.yml"))
+    return folder
+
+
+@pytest.fixture()
+def published(tmp_path: Path, raw_dir: Path) -> Path:
+    """The landing as last night's published warehouse holds it."""
+    database = tmp_path / "published.duckdb"
+    land([raw_dir], database)
+    return database
+
+
+def differences(left: Path, right: Path) -> dict[str, tuple[int, int, int]]:
+    """Per landing table: rows only in left, rows only in right (as multisets), and rows in right."""
+    with duckdb.connect() as connection:
+        connection.execute(f"attach '{left}' as left_side (read_only)")
+        connection.execute(f"attach '{right}' as right_side (read_only)")
+        tables = [
+            str(name)
+            for (name,) in connection.execute(
+                "select table_name from information_schema.tables "
+                "where table_catalog = 'right_side' and table_schema = ? order by 1",
+                [LANDING_SCHEMA],
+            ).fetchall()
+        ]
+        found = {}
+        for table in tables:
+            left_table = f'left_side.{LANDING_SCHEMA}."{table}"'
+            right_table = f'right_side.{LANDING_SCHEMA}."{table}"'
+            row = connection.execute(
+                f"select (select count(*) from (from {left_table} except all from {right_table})), "
+                f"(select count(*) from (from {right_table} except all from {left_table})), "
+                f"(select count(*) from {right_table})"
+            ).fetchone()
+            assert row is not None
+            found[table] = (int(row[0]), int(row[1]), int(row[2]))
+    return found
+
+
+def assert_same_landing(left: Path, right: Path) -> None:
+    found = differences(left, right)
+    assert {table: counts[:2] for table, counts in found.items()} == {table: (0, 0) for table in found}
+    assert found["raw_narrative_figures"][2] > 0
+
+
+def change_one_file(raw_dir: Path) -> None:
+    path = raw_dir / CHANGED_FILE
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "\n", encoding="utf-8")  # a blank line: new bytes, a line not loaded
+
+
+def test_only_changed_files_are_parsed_and_the_landing_is_the_same(
+    tmp_path: Path, raw_dir: Path, published: Path
+) -> None:
+    change_one_file(raw_dir)
+    from_scratch = tmp_path / "scratch.duckdb"
+    land([raw_dir], from_scratch)
+
+    incremental = tmp_path / "incremental.duckdb"
+    result = land([raw_dir], incremental, reuse_from=published)
+
+    assert [parsed.path.name for parsed in result.files] == [CHANGED_FILE]
+    assert len(result.reused) == len(list(SAMPLE_DIR.glob("raw_*.csv"))) - 1
+    assert "(1 parsed, 15 unchanged since last published)" in result.summary()
+    assert_same_landing(from_scratch, incremental)
+
+
+def test_a_file_of_the_same_size_with_other_bytes_is_parsed(
+    tmp_path: Path, raw_dir: Path, published: Path
+) -> None:
+    path = raw_dir / "raw_function_lines.csv"
+    content = path.read_bytes()
+    edited = content.replace(b"2080101", b"2080199", 1)
+    assert edited != content and len(edited) == len(content)
+    path.write_bytes(edited)
+
+    result = land([raw_dir], tmp_path / "incremental.duckdb", reuse_from=published)
+
+    assert [parsed.path.name for parsed in result.files] == ["raw_function_lines.csv"]
+    counted = f"select count(*) from {LANDING_SCHEMA}.raw_function_lines where function_code = '2080101'"
+    with duckdb.connect(str(published), read_only=True) as connection:
+        (before,) = connection.execute(counted).fetchone() or (0,)
+    with duckdb.connect(str(tmp_path / "incremental.duckdb"), read_only=True) as connection:
+        (after,) = connection.execute(counted).fetchone() or (0,)
+    assert after == before - 1
+
+
+def parsed_everything(result: LandingResult, reason: str) -> None:
+    assert not result.reused
+    assert len(result.files) == len(list(SAMPLE_DIR.glob("raw_*.csv")))
+    assert result.not_reused_because is not None and reason in result.not_reused_because
+    assert f"(all parsed: {result.not_reused_because})" in result.summary()
+
+
+def test_a_landing_by_another_version_is_not_reused(tmp_path: Path, raw_dir: Path, published: Path) -> None:
+    with duckdb.connect(str(published)) as connection:
+        connection.execute(f"update {LANDING_SCHEMA}.landed_files set parser_version = 'an older landing'")
+
+    result = land([raw_dir], tmp_path / "incremental.duckdb", reuse_from=published)
+
+    parsed_everything(result, "landed by another version")
+
+
+def test_a_published_warehouse_edited_by_hand_is_not_trusted(
+    tmp_path: Path, raw_dir: Path, published: Path
+) -> None:
+    with duckdb.connect(str(published)) as connection:
+        connection.execute(f"delete from {LANDING_SCHEMA}.raw_projects where source_line = 2")
+    from_scratch = tmp_path / "scratch.duckdb"
+    land([raw_dir], from_scratch)
+
+    incremental = tmp_path / "incremental.duckdb"
+    result = land([raw_dir], incremental, reuse_from=published)
+
+    parsed_everything(result, "landing.raw_projects holds 4 rows of the unchanged files where")
+    assert_same_landing(from_scratch, incremental)
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [(None, "no published warehouse"), (b"not a database", "cannot be read")],
+)
+def test_no_readable_published_warehouse_means_parsing_every_file(
+    tmp_path: Path, raw_dir: Path, content: bytes | None, reason: str
+) -> None:
+    published = tmp_path / "published.duckdb"
+    if content is not None:
+        published.write_bytes(content)
+
+    result = land([raw_dir], tmp_path / "incremental.duckdb", reuse_from=published)
+
+    parsed_everything(result, reason)
+
+
+def test_full_refresh_parses_every_file_again(tmp_path: Path) -> None:
+    published = tmp_path / "budget_warehouse.duckdb"
+    assert landing_reuse_source(published, ["--select", "marts"]) == published
+    assert landing_reuse_source(published, ["--full-refresh"]) is None
