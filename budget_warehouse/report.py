@@ -21,8 +21,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -100,6 +101,13 @@ _ID_BATCH = 50_000
 # Up to this many disclosures, the first page also draws every disclosure's charts.
 INLINE_CHART_DISCLOSURES = 20
 DISCLOSURE_PAGES = "disclosures"
+# What a disclosure page is made of besides its data: a change to any of them renders every page again.
+PAGE_SOURCES = tuple(
+    TEMPLATES / name for name in ("disclosure.html.j2", "_macros.html.j2", "chart.svg.j2", "report.js")
+)
+# The line below <!doctype html> of every disclosure page: what the page was rendered from, and when.
+PAGE_STAMP = re.compile(r"<!-- budget-warehouse page ([0-9a-f]{64}) run (\S+) -->")
+PAGE_END = "</html>\n"
 # Disclosure pages are written this many disclosures at a time, each batch's findings and chart rows read
 # by one query: memory stays flat in the number of disclosures.
 PAGE_BATCH = 500
@@ -195,6 +203,21 @@ class PagesData:
     evidence_images: dict[str, EvidenceImage] = field(default_factory=dict)
     # the failing findings are read from here when the report is written, never held all at once
     findings_relation: str = FINDINGS_MART
+    # the last run's folder: a disclosure page whose data has not changed since is copied from it
+    previous_run_dir: Path | None = None
+
+
+@dataclass
+class PagesWritten:
+    """How the disclosure pages of a run were written."""
+
+    apart: bool = False  # by processes of their own (disclosure_pages_apart)
+    rendered: int = 0
+    copied: int = 0  # unchanged since the last run
+
+    def add(self, other: PagesWritten) -> None:
+        self.rendered += other.rendered
+        self.copied += other.copied
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -704,6 +727,77 @@ def _batches(disclosures: Sequence[DisclosureSummary], size: int) -> Iterator[Se
         yield disclosures[start : start + size]
 
 
+@cache
+def _page_sources_digest() -> bytes:
+    """The templates, the script and this module: what a page's bytes depend on besides its data."""
+    digest = hashlib.sha256()
+    for source in (*PAGE_SOURCES, Path(__file__)):
+        digest.update(source.read_bytes())
+    return digest.digest()
+
+
+def page_key(
+    disclosure: DisclosureSummary, findings_digest: str, charts: list[Chart], evidence_digest: str
+) -> str:
+    """The SHA-256 of everything a disclosure page shows but the run's time: the page's sources, the
+    disclosure's summary and charts (frozen dataclasses, whose repr is every field's value), the digest of
+    its failing findings (findings_digests) and of the run's evidence images."""
+    digest = hashlib.sha256(_page_sources_digest())
+    digest.update(repr((disclosure, findings_digest, charts, evidence_digest)).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def evidence_digest(evidence_images: dict[str, EvidenceImage]) -> str:
+    """The run's evidence images, in every page's key: a page shows those of its findings."""
+    return hashlib.sha256(repr(sorted(evidence_images.items())).encode("utf-8")).hexdigest()
+
+
+def findings_digests(connection: Queryable, relation: str, between: tuple[str, str]) -> dict[str, str]:
+    """Per disclosure of the range, the MD5 of its failing findings as the page lists them: every column
+    read_findings reads, each as text in a JSON array (so no two rows can read alike), in the page's order.
+    DuckDB hashes them where they are; only the pages that changed are read into Python."""
+    columns = ", ".join(f"cast({field.name} as varchar)" for field in fields(Finding))
+    rows = connection.execute(
+        f"select disclosure_id, 'sql-md5:' || md5(string_agg(cast(json_array({columns}) as varchar), "
+        f"chr(10) order by {REPORT_ORDER})) from {checked_relation(relation)} "
+        "where status = 'fail' and disclosure_id between ? and ? group by disclosure_id",
+        list(between),
+    ).fetchall()
+    return {str(disclosure_id): str(digest) for disclosure_id, digest in rows}
+
+
+def previous_pages(previous_run_dir: Path | None) -> dict[str, tuple[Path, str]]:
+    """The last run's disclosure pages by key, each with its file and its run's time."""
+    if previous_run_dir is None:
+        return {}
+    pages: dict[str, tuple[Path, str]] = {}
+    for path in sorted((previous_run_dir / DISCLOSURE_PAGES).glob("*.html")):
+        try:
+            with path.open(encoding="utf-8") as handle:
+                head = handle.read(512)
+        except (OSError, UnicodeDecodeError):
+            continue
+        stamp = PAGE_STAMP.search(head)
+        if stamp:
+            pages[stamp.group(1)] = (path, stamp.group(2))
+    return pages
+
+
+def _copied_page(previous: tuple[Path, str] | None, generated_at: str) -> str | None:
+    """The last run's page with this run's time, if it is there whole; else None (render it)."""
+    if previous is None:
+        return None
+    path, previous_run = previous
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not text.endswith(PAGE_END):
+        return None
+    # the run's time is printed twice, in the stamp and the header, both above the findings
+    return text.replace(f"run {previous_run}", f"run {generated_at}", 2)
+
+
 def write_disclosure_pages(
     run_dir: Path,
     data: PagesData,
@@ -711,50 +805,87 @@ def write_disclosure_pages(
     batch_size: int = PAGE_BATCH,
     relation: str | None = None,
     written: slice = slice(None),
-) -> None:
+) -> PagesWritten:
     """One page per disclosure (of data.disclosures[written]): its summary, every failing finding with its
     evidence, its charts. Written `batch_size` disclosures at a time (the summaries are in disclosure id
     order, so a batch is a range of ids, the same range to DuckDB's ordering), so only one batch's findings
-    are ever held."""
+    are ever held.
+
+    On DuckDB, a page whose key (page_key) is that of a page of the last run (data.previous_run_dir) is
+    copied from it with this run's time, and only the findings of the pages to render are read."""
     folder = run_dir / DISCLOSURE_PAGES
     folder.mkdir(parents=True, exist_ok=True)
     template = _environment().get_template("disclosure.html.j2")
     script = (TEMPLATES / "report.js").read_text(encoding="utf-8")
     pages = disclosure_pages(data.disclosures)
+    in_sql = is_duckdb(connection)
+    previous = previous_pages(data.previous_run_dir) if in_sql else {}
+    evidence = evidence_digest(data.evidence_images)
+    source = relation or data.findings_relation
+    counts = PagesWritten()
     for batch in _batches(data.disclosures[written], batch_size):
         between = (batch[0].disclosure_id, batch[-1].disclosure_id)
-        findings: dict[str, list[Finding]] = defaultdict(list)
-        for finding in read_findings(
-            connection,
-            "status = 'fail' and disclosure_id between ? and ?",
-            between,
-            relation=relation or data.findings_relation,
-            order=f"disclosure_id, {REPORT_ORDER}",
-        ):
-            findings[finding.disclosure_id].append(finding)
         charts: dict[str, list[Chart]] = defaultdict(list)
         for chart in (
             *read_expenditure_charts(connection, between),
             *read_execution_charts(connection, between),
         ):
             charts[chart.disclosure_id].append(chart)
+        digests = findings_digests(connection, source, between) if in_sql else {}
+        keys: dict[str, str] = {}
+        copied: dict[str, str] = {}
         for disclosure in batch:
-            own = findings.get(disclosure.disclosure_id, [])
-            (run_dir / pages[disclosure.disclosure_id]).write_text(
-                template.render(
+            if in_sql:
+                key = page_key(
+                    disclosure,
+                    digests.get(disclosure.disclosure_id, ""),
+                    charts[disclosure.disclosure_id],
+                    evidence,
+                )
+                keys[disclosure.disclosure_id] = key
+                text = _copied_page(previous.get(key), data.generated_at)
+                if text is not None:
+                    copied[disclosure.disclosure_id] = text
+        to_render = [disclosure for disclosure in batch if disclosure.disclosure_id not in copied]
+        findings: dict[str, list[Finding]] = defaultdict(list)
+        if to_render:
+            wanted = [disclosure.disclosure_id for disclosure in to_render]
+            for finding in read_findings(
+                connection,
+                "status = 'fail' and disclosure_id between ? and ?"
+                + (" and list_contains(?, disclosure_id)" if in_sql else ""),
+                [*between, wanted] if in_sql else between,
+                relation=source,
+                order=f"disclosure_id, {REPORT_ORDER}",
+            ):
+                findings[finding.disclosure_id].append(finding)
+        for disclosure in batch:
+            text = copied.get(disclosure.disclosure_id)
+            if text is None:
+                own = findings.get(disclosure.disclosure_id, [])
+                own_charts = charts[disclosure.disclosure_id]
+                # off DuckDB the key is taken from the findings as read; no page is ever copied there
+                key = keys.get(disclosure.disclosure_id) or page_key(
+                    disclosure, "repr:" + repr(own), own_charts, evidence
+                )
+                text = template.render(
                     data=data,
                     disclosure=disclosure,
                     findings=own,
-                    charts=charts.get(disclosure.disclosure_id, []),
+                    charts=own_charts,
                     severities=_distinct(finding.severity for finding in own),
                     families=_distinct(finding.family for finding in own),
                     decisions=("accepted", "false_positive", "referred_back"),
                     image_prefix="../",
                     script=script,
                     script_hash=_script_hash(script),
-                ),
-                encoding="utf-8",
-            )
+                    page_key=key,
+                )
+                counts.rendered += 1
+            else:
+                counts.copied += 1
+            (run_dir / pages[disclosure.disclosure_id]).write_text(text, encoding="utf-8")
+    return counts
 
 
 def _page_shares(count: int, processes: int) -> list[slice]:
@@ -763,7 +894,7 @@ def _page_shares(count: int, processes: int) -> list[slice]:
     return [slice(start, end) for start, end in itertools.pairwise(bounds) if end > start]
 
 
-def _write_pages_apart(warehouse: str, run_dir: Path, data: PagesData, written: slice) -> None:
+def _write_pages_apart(warehouse: str, run_dir: Path, data: PagesData, written: slice) -> PagesWritten:
     """In a process of its own: the pages of data.disclosures[written], from a read-only connection of its
     own and its share of the failing findings in a temporary table."""
     share = data.disclosures[written]
@@ -777,7 +908,9 @@ def _write_pages_apart(warehouse: str, run_dir: Path, data: PagesData, written: 
                 "where status = 'fail' and disclosure_id between ? and ?",
                 [share[0].disclosure_id, share[-1].disclosure_id],
             )
-            write_disclosure_pages(run_dir, data, connection, relation=FAILING_FINDINGS, written=written)
+            return write_disclosure_pages(
+                run_dir, data, connection, relation=FAILING_FINDINGS, written=written
+            )
     finally:
         connection.close()
 
@@ -792,7 +925,7 @@ def database_file(connection: Queryable) -> str | None:
 
 
 def write_report(
-    run_dir: Path, data: ReportData, connection: Queryable, pages_written_apart: bool = False
+    run_dir: Path, data: ReportData, connection: Queryable, pages: PagesWritten | None = None
 ) -> Path:
     """index.html, a page per disclosure, findings.csv, findings.parquet, findings.json and rejected_rows.json
     in run_dir, the findings read from the connection (data.findings_relation); returns index.html."""
@@ -806,13 +939,13 @@ def write_report(
         f"select * from {checked_relation(data.findings_relation)} where status = 'fail'",
     )
     try:
-        return _write_report(run_dir, data, connection, FAILING_FINDINGS, pages_written_apart)
+        return _write_report(run_dir, data, connection, FAILING_FINDINGS, pages or PagesWritten())
     finally:
         execute_own(connection, f"drop table if exists {FAILING_FINDINGS}")
 
 
 def _write_report(
-    run_dir: Path, data: ReportData, connection: Queryable, relation: str, pages_written_apart: bool
+    run_dir: Path, data: ReportData, connection: Queryable, relation: str, pages: PagesWritten
 ) -> Path:
     overview = read_overview(connection, relation)
     show_charts = len(data.disclosures) <= INLINE_CHART_DISCLOSURES
@@ -826,34 +959,36 @@ def _write_report(
         ),
         encoding="utf-8",
     )
-    if not pages_written_apart:
-        write_disclosure_pages(run_dir, data, connection, relation=relation)
+    if not pages.apart:
+        pages.add(write_disclosure_pages(run_dir, data, connection, relation=relation))
     _write_exports(run_dir, data, connection, relation, overview.failing)
     return page
 
 
 @contextmanager
-def disclosure_pages_apart(run_dir: Path, data: PagesData, warehouse: str | None) -> Iterator[bool]:
+def disclosure_pages_apart(run_dir: Path, data: PagesData, warehouse: str | None) -> Iterator[PagesWritten]:
     """On DuckDB, with enough disclosures and cores: the disclosure pages rendered by processes of their own
     while the caller goes on (the expectations, the first page, the exports), awaited on leaving. Yields
-    whether they were started; when not, write_report writes them itself. warehouse: the DuckDB file
-    (database_file), None on any other engine."""
+    how they were written, counted on leaving; when not apart, write_report writes them itself and counts
+    them there. warehouse: the DuckDB file (database_file), None on any other engine."""
     processes = min(os.cpu_count() or 1, 4)
+    pages = PagesWritten()
     if warehouse is None or processes < 2 or len(data.disclosures) < PARALLEL_PAGES_FROM:
-        yield False
+        yield pages
         return
+    pages.apart = True
     with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
         shares = [
             pool.submit(_write_pages_apart, warehouse, run_dir, data, written)
             for written in _page_shares(len(data.disclosures), processes)
         ]
         try:
-            yield True
+            yield pages
         except BaseException:
             pool.shutdown(cancel_futures=True)
             raise
         for share in shares:
-            share.result()
+            pages.add(share.result())
 
 
 def _write_exports(

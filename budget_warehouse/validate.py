@@ -206,6 +206,8 @@ def _validate_and_report(
     started = datetime.now(UTC)
     run_dir = new_run_dir(reports_root, started)
     previous_rejections = read_rejection_keys(reports_root / LATEST / "rejected_rows.json") or frozenset()
+    # the run latest points at now (the link moves to this run at the end)
+    previous_run_dir = (reports_root / LATEST).resolve() if (reports_root / LATEST).is_dir() else None
 
     # dbt's docs page needs only the published warehouse: it is generated beside the checks and the report
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -217,9 +219,14 @@ def _validate_and_report(
             disclosures = read_disclosure_summaries(connection)
             warehouse_file = database_file(connection)
         generated_at = started.isoformat(timespec="seconds")
-        pages = PagesData(generated_at=generated_at, disclosures=disclosures, evidence_images=evidence)
+        pages = PagesData(
+            generated_at=generated_at,
+            disclosures=disclosures,
+            evidence_images=evidence,
+            previous_run_dir=previous_run_dir,
+        )
         # the disclosure pages need nothing of the expectations: they are rendered meanwhile
-        with disclosure_pages_apart(run_dir, pages, warehouse_file) as pages_written_apart:
+        with disclosure_pages_apart(run_dir, pages, warehouse_file) as pages_written:
             # GX opens the warehouse with a configuration of its own: no other connection of this process
             # may be open on it meanwhile
             outcomes = run_suites(run_dir / "gx_data_docs")
@@ -243,8 +250,9 @@ def _validate_and_report(
                     rejected_rows=rejected_rows,
                     new_rejection_keys=new_rejections,
                     evidence_images=evidence,
+                    previous_run_dir=previous_run_dir,
                 )
-                page = write_report(run_dir, data, connection, pages_written_apart)
+                page = write_report(run_dir, data, connection, pages_written)
     except BaseException:
         docs.kill()
         docs.wait()
@@ -263,6 +271,11 @@ def _validate_and_report(
     for line in summary_lines(outcomes, comparison, blockers, len(data.stale_decisions), rejected):
         print(line)
     print(f"report: {page} (and {latest / 'index.html'})")
+    if pages_written.copied:
+        print(
+            f"report: {pages_written.copied} of {pages_written.copied + pages_written.rendered} disclosure "
+            "pages unchanged since the last run, copied from it"
+        )
     if pruned:
         print(f"report: removed {len(pruned)} old run folder(s), kept the newest {runs_to_keep()}")
     return GATE_FAILED if blockers or new_rejections else 0

@@ -1,0 +1,114 @@
+"""A disclosure page whose data has not changed since the last run is copied from it, and reads exactly as
+if it had been rendered; a page whose findings, decisions or summary changed is rendered again."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from budget_warehouse.report import (
+    DISCLOSURE_PAGES,
+    PagesData,
+    PagesWritten,
+    read_disclosure_summaries,
+    write_disclosure_pages,
+)
+
+FIRST_RUN = "2026-11-29T01:00:00+00:00"
+SECOND_RUN = "2026-11-30T01:00:00+00:00"
+FINDINGS_COPY = "findings_of_this_test"
+
+
+@pytest.fixture()
+def connection(sample_warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The sample's warehouse read-only, its findings copied into a temporary table a test may change."""
+    reader = duckdb.connect(str(sample_warehouse), read_only=True)
+    reader.execute(f"create temporary table {FINDINGS_COPY} as select * from marts.fct_findings_reviewed")
+    failing = reader.execute(f"select count(*) from {FINDINGS_COPY} where status = 'fail'").fetchone()
+    assert failing is not None and failing[0] > 0, "the sample must have failing findings to show"
+    yield reader
+    reader.close()
+
+
+def pages_of(
+    connection: duckdb.DuckDBPyConnection, run_dir: Path, generated_at: str, previous: Path | None = None
+) -> tuple[PagesWritten, dict[str, str]]:
+    data = PagesData(
+        generated_at=generated_at,
+        disclosures=read_disclosure_summaries(connection),
+        findings_relation=FINDINGS_COPY,
+        previous_run_dir=previous,
+    )
+    written = write_disclosure_pages(run_dir, data, connection)
+    pages = {
+        path.name: path.read_text(encoding="utf-8") for path in sorted((run_dir / DISCLOSURE_PAGES).glob("*"))
+    }
+    return written, pages
+
+
+def test_an_unchanged_page_is_copied_and_reads_as_a_rendered_one(
+    connection: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    first, _ = pages_of(connection, tmp_path / "first", FIRST_RUN)
+    second, copied = pages_of(connection, tmp_path / "second", SECOND_RUN, previous=tmp_path / "first")
+    _, rendered = pages_of(connection, tmp_path / "rendered", SECOND_RUN)
+
+    assert (first.rendered, first.copied) == (1, 0)
+    assert (second.rendered, second.copied) == (0, 1)
+    assert copied == rendered
+    (page,) = copied.values()
+    assert f"run {SECOND_RUN}" in page and FIRST_RUN not in page
+
+
+def test_a_page_whose_findings_changed_is_rendered_again(
+    connection: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    pages_of(connection, tmp_path / "first", FIRST_RUN)
+    # a steward's decision recorded on one failing finding since the last run
+    connection.execute(
+        f"update {FINDINGS_COPY} set decision_note = 'checked against the printed table' "
+        f"where finding_id = (select min(finding_id) from {FINDINGS_COPY} where status = 'fail')"
+    )
+
+    second, pages = pages_of(connection, tmp_path / "second", SECOND_RUN, previous=tmp_path / "first")
+
+    assert (second.rendered, second.copied) == (1, 0)
+    (page,) = pages.values()
+    assert "checked against the printed table" in page
+
+
+def test_a_page_whose_summary_changed_is_rendered_again(
+    connection: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    pages_of(connection, tmp_path / "first", FIRST_RUN)
+    (summary,) = read_disclosure_summaries(connection)
+    renamed = dataclasses.replace(summary, department_name="更名后的部门")
+    data = PagesData(
+        generated_at=SECOND_RUN,
+        disclosures=[renamed],
+        findings_relation=FINDINGS_COPY,
+        previous_run_dir=tmp_path / "first",
+    )
+
+    second = write_disclosure_pages(tmp_path / "second", data, connection)
+
+    assert (second.rendered, second.copied) == (1, 0)
+
+
+def test_a_truncated_page_of_the_last_run_is_rendered_again(
+    connection: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    _, first_pages = pages_of(connection, tmp_path / "first", FIRST_RUN)
+    (name,) = first_pages
+    # a disk that filled up while the last run wrote the page: its stamp is there, its end is not
+    (tmp_path / "first" / DISCLOSURE_PAGES / name).write_text(first_pages[name][:2000], encoding="utf-8")
+
+    second, pages = pages_of(connection, tmp_path / "second", SECOND_RUN, previous=tmp_path / "first")
+    _, rendered = pages_of(connection, tmp_path / "rendered", SECOND_RUN)
+
+    assert (second.rendered, second.copied) == (1, 0)
+    assert pages == rendered
