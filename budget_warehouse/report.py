@@ -753,13 +753,14 @@ def evidence_digest(evidence_images: dict[str, EvidenceImage]) -> str:
 
 
 def findings_digests(connection: Queryable, relation: str, between: tuple[str, str]) -> dict[str, str]:
-    """Per disclosure of the range, the MD5 of its failing findings as the page lists them: every column
-    read_findings reads, each as text in a JSON array (so no two rows can read alike), in the page's order.
-    DuckDB hashes them where they are; only the pages that changed are read into Python."""
+    """Per disclosure of the range, the SHA-256 of its failing findings as the page lists them: every column
+    read_findings reads, each as text in a JSON array (so no two rows can read alike), in the page's order
+    (the finding id last, so that the order is total). DuckDB hashes them where they are; only the pages
+    that changed are read into Python."""
     columns = ", ".join(f"cast({field.name} as varchar)" for field in fields(Finding))
     rows = connection.execute(
-        f"select disclosure_id, 'sql-md5:' || md5(string_agg(cast(json_array({columns}) as varchar), "
-        f"chr(10) order by {REPORT_ORDER})) from {checked_relation(relation)} "
+        f"select disclosure_id, 'sql:' || sha256(string_agg(cast(json_array({columns}) as varchar), "
+        f"chr(10) order by {REPORT_ORDER}, finding_id)) from {checked_relation(relation)} "
         "where status = 'fail' and disclosure_id between ? and ? group by disclosure_id",
         list(between),
     ).fetchall()

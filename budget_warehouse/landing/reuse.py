@@ -3,8 +3,8 @@
 A raw file whose path, kind, size and SHA-256 are those of a file the published warehouse landed, by the
 same landing code and raw contract (`parser_version`), would land exactly the rows it landed then: its
 records, its lines not loaded and its row of `landed_files` are kept from there (the build starts from a copy
-of the published file, other schemas dropped). A night on which a few
-disclosures arrived or changed (the PDF inbox writes a set of files per document) parses only their files.
+of the published file, other schemas dropped). A night on which a few disclosures arrived or changed (the PDF
+inbox writes a set of files per document) parses only their files.
 
 Anything that stops the comparison (no published warehouse, one landed by another version, a file that
 cannot be opened) means every file is parsed, as on a first night: reuse only ever saves time.
@@ -38,7 +38,7 @@ def parser_version() -> str:
 
 
 class ReuseFailedError(Exception):
-    """The published warehouse's rows could not be copied as its landed_files promise; parse instead."""
+    """The published warehouse's landed rows cannot be kept as its landed_files promise; parse instead."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,9 @@ def landed_before(published: Path) -> tuple[dict[tuple[str, str], LandedBefore],
     """The files the published warehouse landed with this parser, by (path, kind); or why none can be."""
     if not published.is_file():
         return {}, "no published warehouse"
+    if published.with_name(published.name + ".wal").exists():
+        # a writer left changes beside the file: a copy of the file alone would not hold them
+        return {}, "the published warehouse has a write-ahead log beside it"
     try:
         with duckdb.connect(str(published), read_only=True) as connection:
             rows = connection.execute(

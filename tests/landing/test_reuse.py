@@ -136,6 +136,16 @@ def test_a_published_warehouse_edited_by_hand_is_not_trusted(
     assert_same_landing(from_scratch, incremental)
 
 
+def test_a_published_warehouse_with_a_write_ahead_log_is_not_copied(
+    tmp_path: Path, raw_dir: Path, published: Path
+) -> None:
+    published.with_name(published.name + ".wal").write_bytes(b"changes of a writer that did not close")
+
+    result = land([raw_dir], tmp_path / "incremental.duckdb", reuse_from=published)
+
+    parsed_everything(result, "write-ahead log")
+
+
 @pytest.mark.parametrize(
     ("content", "reason"),
     [(None, "no published warehouse"), (b"not a database", "cannot be read")],
