@@ -78,7 +78,7 @@ class Unloadable:
 class LandingResult:
     files: list[ParsedFile]
     unloadable: list[Unloadable]
-    # files unchanged since the published warehouse landed them: copied from it, not parsed
+    # files unchanged since the published warehouse landed them: kept from it, not parsed
     reused: list[LandedBefore] = field(default_factory=list)
     # why no file could be taken from the published warehouse, when reuse was asked for
     not_reused_because: str | None = None
@@ -195,8 +195,9 @@ def _parse_all(jobs: list[tuple[Path, RawKind, Path]]) -> list[ParsedFile]:
 def land(folders: list[Path], database: Path, reuse_from: Path | None = None) -> LandingResult:
     """Parse every raw file of `folders` and load them into `database` (created if absent).
 
-    With `reuse_from` (the published warehouse), a file it landed and that has not changed since is copied
-    from it instead of parsed (budget_warehouse.landing.reuse); if the copy fails, every file is parsed.
+    With `reuse_from` (the published warehouse), a file it landed and that has not changed since is kept
+    from it instead of parsed (budget_warehouse.landing.reuse): `database` is then replaced by a copy of the
+    published file holding only those files' landed rows. If they cannot be kept, every file is parsed.
     """
     try:
         return _land(folders, database, reuse_from)
