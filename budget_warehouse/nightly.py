@@ -1,7 +1,8 @@
 """The nightly job: land the raw files, `dbt build` into a fresh file, guard, publish by an atomic rename.
 
-The landing parses only the raw files that changed since the published warehouse landed them; the others'
-rows are copied from it (budget_warehouse.landing.reuse). `--full-refresh` parses every file again.
+The landing parses only the raw files that changed since the published warehouse landed them; the build
+file starts as a copy of the published file keeping the others' landed rows (budget_warehouse.landing.reuse).
+`--full-refresh` parses every file again.
 
 BI tools may hold the published file open read-only; DuckDB would refuse a writer on it. Building into a
 sibling file and renaming it over the published one never blocks on them, and a failed build leaves the

@@ -105,7 +105,7 @@ DISCLOSURE_PAGES = "disclosures"
 PAGE_SOURCES = tuple(
     TEMPLATES / name for name in ("disclosure.html.j2", "_macros.html.j2", "chart.svg.j2", "report.js")
 )
-# The line below <!doctype html> of every disclosure page: what the page was rendered from, and when.
+# The line below <!doctype html> of a disclosure page written on DuckDB: what it shows, and when.
 PAGE_STAMP = re.compile(r"<!-- budget-warehouse page ([0-9a-f]{64}) run (\S+) -->")
 PAGE_END = "</html>\n"
 # Disclosure pages are written this many disclosures at a time, each batch's findings and chart rows read
@@ -812,8 +812,9 @@ def write_disclosure_pages(
     order, so a batch is a range of ids, the same range to DuckDB's ordering), so only one batch's findings
     are ever held.
 
-    On DuckDB, a page whose key (page_key) is that of a page of the last run (data.previous_run_dir) is
-    copied from it with this run's time, and only the findings of the pages to render are read."""
+    On DuckDB, each page carries its key (page_key); a page whose key is that of a page of the last run
+    (data.previous_run_dir) is copied from it with this run's time, and only the findings of the pages to
+    render are read."""
     folder = run_dir / DISCLOSURE_PAGES
     folder.mkdir(parents=True, exist_ok=True)
     template = _environment().get_template("disclosure.html.j2")
@@ -832,25 +833,26 @@ def write_disclosure_pages(
             *read_execution_charts(connection, between),
         ):
             charts[chart.disclosure_id].append(chart)
+        # off DuckDB pages carry no key: none is ever copied there
         digests = findings_digests(connection, source, between) if in_sql else {}
-        keys: dict[str, str] = {}
+        keys = {
+            disclosure.disclosure_id: page_key(
+                disclosure,
+                digests.get(disclosure.disclosure_id, ""),
+                charts[disclosure.disclosure_id],
+                evidence,
+            )
+            for disclosure in batch
+            if in_sql
+        }
         copied: dict[str, str] = {}
-        for disclosure in batch:
-            if in_sql:
-                key = page_key(
-                    disclosure,
-                    digests.get(disclosure.disclosure_id, ""),
-                    charts[disclosure.disclosure_id],
-                    evidence,
-                )
-                keys[disclosure.disclosure_id] = key
-                text = _copied_page(previous.get(key), data.generated_at)
-                if text is not None:
-                    copied[disclosure.disclosure_id] = text
-        to_render = [disclosure for disclosure in batch if disclosure.disclosure_id not in copied]
+        for disclosure_id, key in keys.items():
+            text = _copied_page(previous.get(key), data.generated_at)
+            if text is not None:
+                copied[disclosure_id] = text
+        wanted = [disclosure.disclosure_id for disclosure in batch if disclosure.disclosure_id not in copied]
         findings: dict[str, list[Finding]] = defaultdict(list)
-        if to_render:
-            wanted = [disclosure.disclosure_id for disclosure in to_render]
+        if wanted:
             for finding in read_findings(
                 connection,
                 "status = 'fail' and disclosure_id between ? and ?"
@@ -865,10 +867,6 @@ def write_disclosure_pages(
             if text is None:
                 own = findings.get(disclosure.disclosure_id, [])
                 own_charts = charts[disclosure.disclosure_id]
-                # off DuckDB the key is taken from the findings as read; no page is ever copied there
-                key = keys.get(disclosure.disclosure_id) or page_key(
-                    disclosure, "repr:" + repr(own), own_charts, evidence
-                )
                 text = template.render(
                     data=data,
                     disclosure=disclosure,
@@ -880,7 +878,7 @@ def write_disclosure_pages(
                     image_prefix="../",
                     script=script,
                     script_hash=_script_hash(script),
-                    page_key=key,
+                    page_key=keys.get(disclosure.disclosure_id),
                 )
                 counts.rendered += 1
             else:
