@@ -2,7 +2,9 @@
 
 The landing parses only the raw files that changed since the published warehouse landed them; the build
 file starts as a copy of the published file keeping the others' landed rows (budget_warehouse.landing.reuse).
-`--full-refresh` parses every file again.
+When the same project built the published warehouse, the copy keeps its models too and the per-disclosure
+models compute only the disclosures whose raw rows changed (budget_warehouse.incremental).
+`--full-refresh` parses every file again and builds every model from scratch.
 
 BI tools may hold the published file open read-only; DuckDB would refuse a writer on it. Building into a
 sibling file and renaming it over the published one never blocks on them, and a failed build leaves the
@@ -37,6 +39,7 @@ import yaml
 from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 from dbt.cli.main import dbtRunner
 
+from budget_warehouse.incremental import incremental_refusal, record_project_version, selection_options
 from budget_warehouse.landing.contract import SAMPLE_DIR
 from budget_warehouse.landing.land import LandingError, land
 from budget_warehouse.pdf_import.inbox import import_inbox
@@ -202,14 +205,26 @@ def build_and_publish(
     building = build_path(published)
     _remove(building)
     raw_dirs = raw_folders(options, timer)
+    from_scratch_because = incremental_refusal(published, dbt_args)
     try:
         with timer.phase("landing"):
-            landed = land(raw_dirs, building, reuse_from=landing_reuse_source(published, dbt_args))
+            landed = land(
+                raw_dirs,
+                building,
+                reuse_from=landing_reuse_source(published, dbt_args),
+                keep_built=from_scratch_because is None,
+            )
     except LandingError as error:
         _remove(building)
         print(f"nightly: {error}; {_kept(published)}", file=sys.stderr)
         return NOT_PUBLISHED
     print(landed.summary())
+    if not landed.reused:
+        from_scratch_because = from_scratch_because or "every raw file was parsed"
+    if from_scratch_because:
+        print(f"dbt build: every model from scratch ({from_scratch_because})")
+    else:
+        print("dbt build: incremental, per-disclosure models computed for the disclosures whose rows changed")
 
     started = time.monotonic()
     with timer.phase("dbt build"):
@@ -219,6 +234,9 @@ def build_and_publish(
         _remove(building)
         print(f"nightly: dbt build failed after {elapsed:.1f} s; {_kept(published)}", file=sys.stderr)
         return NOT_PUBLISHED
+    if not selection_options(dbt_args):
+        # the next night may keep this build's rows of unchanged disclosures: every model was built
+        record_project_version(building)
 
     with timer.phase("guard"):
         refusal = guard_refusal(published, building, options.max_shrink)

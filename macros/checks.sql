@@ -49,11 +49,12 @@
     {{ union_all_by_name(ctes, columns) }}
 {%- endmacro %}
 
-{#- Every check model's rows (fct_identity_checks and int_findings_evidence_located read the same union). -#}
+{#- Every check model's rows (fct_identity_checks and int_findings_evidence_located read the same union); on
+    an incremental run, those of the changed disclosures (macros/cross_engine/incremental.sql). -#}
 {% macro all_check_rows() -%}
     {%- set check_relations = [] -%}
     {%- for model in check_models() -%}
-        {%- do check_relations.append(ref(model)) -%}
+        {%- do check_relations.append(changed_disclosures_only(ref(model))) -%}
     {%- endfor -%}
     {{ union_check_rows(check_relations) }}
 {%- endmacro %}

@@ -57,6 +57,8 @@ def test_a_reader_holding_the_file_does_not_block_the_nightly_build(
         # the landing read the published file beside the reader: no sample file changed, none was parsed
         sample_files = len(list((PROJECT_DIR / "seeds" / "sample").glob("raw_*.csv")))
         assert f"(0 parsed, {sample_files} unchanged since last published)" in result.stdout
+        # and the same project built it: its per-disclosure models' rows are kept, none changed
+        assert "dbt build: incremental" in result.stdout
         # the reader keeps the snapshot it opened, and can still query it
         assert bi_tool.execute("select count(*) from marts.dim_disclosure").fetchone() == (1,)
     finally:

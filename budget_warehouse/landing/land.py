@@ -27,8 +27,11 @@ from budget_warehouse.landing.read_file import ParsedFile, read_raw_file
 from budget_warehouse.landing.reuse import (
     LandedBefore,
     ReuseFailedError,
+    create_changed_table,
+    drop_other_schemas,
     landed_before,
     parser_version,
+    record_changed_disclosures,
     start_from_published,
     unchanged_files,
 )
@@ -192,20 +195,25 @@ def _parse_all(jobs: list[tuple[Path, RawKind, Path]]) -> list[ParsedFile]:
         return [futures[index].result() for index in range(len(jobs))]
 
 
-def land(folders: list[Path], database: Path, reuse_from: Path | None = None) -> LandingResult:
-    """Parse every raw file of `folders` and load them into `database` (created if absent).
+def land(
+    folders: list[Path], database: Path, reuse_from: Path | None = None, keep_built: bool = False
+) -> LandingResult:
+    """Parse every raw file of `folders` and load them into `database` (created if absent), which then
+    holds the landing schema only.
 
     With `reuse_from` (the published warehouse), a file it landed and that has not changed since is kept
     from it instead of parsed (budget_warehouse.landing.reuse): `database` is then replaced by a copy of the
-    published file holding only those files' landed rows. If they cannot be kept, every file is parsed.
+    published file holding only those files' landed rows, and, with `keep_built`, what dbt built there, for
+    an incremental build of the disclosures listed in `landing.disclosures_changed`. If they cannot be kept,
+    every file is parsed.
     """
     try:
-        return _land(folders, database, reuse_from)
+        return _land(folders, database, reuse_from, keep_built)
     except ReuseFailedError as failure:
-        return replace(_land(folders, database, None), not_reused_because=str(failure))
+        return replace(_land(folders, database, None, False), not_reused_because=str(failure))
 
 
-def _land(folders: list[Path], database: Path, reuse_from: Path | None) -> LandingResult:
+def _land(folders: list[Path], database: Path, reuse_from: Path | None, keep_built: bool) -> LandingResult:
     matched, unknown = raw_files_in(folders)
     kinds = {kind.name: kind for kind in raw_kinds()}
     before, not_reused_because = landed_before(reuse_from) if reuse_from else ({}, None)
@@ -249,13 +257,16 @@ def _land(folders: list[Path], database: Path, reuse_from: Path | None) -> Landi
         database.parent.mkdir(parents=True, exist_ok=True)
         from_published = bool(reused and reuse_from)
         if from_published and reuse_from:
-            start_from_published(reuse_from, database, LANDING_SCHEMA, list(kinds), reused)
+            start_from_published(reuse_from, database, LANDING_SCHEMA, list(kinds), reused, keep_built)
         with duckdb.connect(
             str(database), config={"storage_compatibility_version": STORAGE_COMPATIBILITY}
         ) as connection:
             if not from_published:
+                # whatever was built on other landed rows goes with them
+                drop_other_schemas(connection, LANDING_SCHEMA)
                 connection.execute(f"drop schema if exists {LANDING_SCHEMA} cascade")
                 connection.execute(f"create schema {LANDING_SCHEMA}")
+                create_changed_table(connection, LANDING_SCHEMA)
             tables: list[tuple[str, tuple[str, ...], list[Path]]] = [
                 (name, (*kind.columns, *PROVENANCE_COLUMNS), landed_by_kind[name])
                 for name, kind in kinds.items()
@@ -270,8 +281,25 @@ def _land(folders: list[Path], database: Path, reuse_from: Path | None) -> Landi
                 expected = sum(p.landed_records for p in parsed_files if p.kind.name == name)
                 expected += sum(file.landed_records for file in reused if file.raw_file_name == name)
                 _check_loaded(connection, name, expected)
+            if from_published:
+                _record_parsed_disclosures(connection, list(kinds), parsed_files)
             connection.execute("checkpoint")
     return LandingResult(parsed_files, unknown, reused, not_reused_because)
+
+
+def _record_parsed_disclosures(
+    connection: duckdb.DuckDBPyConnection, kinds: list[str], parsed_files: list[ParsedFile]
+) -> None:
+    """The disclosure ids named in the files parsed this night join those of the files that changed."""
+    if not parsed_files:
+        return
+    connection.execute("create temporary table parsed_files (source_file varchar, source_sha256 varchar)")
+    connection.executemany(
+        "insert into parsed_files values (?, ?)",
+        [(str(parsed.path), parsed.sha256) for parsed in parsed_files],
+    )
+    record_changed_disclosures(connection, LANDING_SCHEMA, kinds, "parsed_files", negate=False)
+    connection.execute("drop table parsed_files")
 
 
 def _unloadable_row(entry: Unloadable) -> list[str]:

@@ -3,8 +3,10 @@
 A raw file whose path, kind, size and SHA-256 are those of a file the published warehouse landed, by the
 same landing code and raw contract (`parser_version`), would land exactly the rows it landed then: its
 records, its lines not loaded and its row of `landed_files` are kept from there (the build starts from a copy
-of the published file, other schemas dropped). A night on which a few disclosures arrived or changed (the PDF
-inbox writes a set of files per document) parses only their files.
+of the published file). A night on which a few disclosures arrived or changed (the PDF inbox writes a set of
+files per document) parses only their files. `landing.disclosures_changed` lists the disclosure ids named in
+the rows that changed (those of the files parsed, and those of the files that changed or vanished), for the
+per-disclosure models the build then computes again for those disclosures only (`keep_built`).
 
 Anything that stops the comparison (no published warehouse, one landed by another version, a file that
 cannot be opened) means every file is parsed, as on a first night: reuse only ever saves time.
@@ -97,14 +99,20 @@ def unchanged_files(
 
 
 def start_from_published(
-    published: Path, database: Path, schema: str, kinds: list[str], reused: list[LandedBefore]
+    published: Path,
+    database: Path,
+    schema: str,
+    kinds: list[str],
+    reused: list[LandedBefore],
+    keep_built: bool = False,
 ) -> None:
     """Make `database` a copy of the published file that holds only the reused files' rows in `schema`.
 
-    Copying the file costs a fraction of copying its rows (DuckDB compresses every row it writes again);
-    the other schemas are dropped, so the build starts as from an empty file. Raises ReuseFailedError when
-    the file cannot be copied or read, or holds other counts than its landed_files rows say (a file
-    edited by hand): the caller then parses every file.
+    Copying the file costs a fraction of copying its rows (DuckDB compresses every row it writes again).
+    The other schemas (what dbt built) are kept with `keep_built`, for an incremental build; else dropped,
+    so the build starts as from an empty file. Raises ReuseFailedError when the file cannot be copied or
+    read, or holds other counts than its landed_files rows say (a file edited by hand): the caller then
+    parses every file.
     """
     for leftover in (database, database.with_name(database.name + ".wal")):
         leftover.unlink(missing_ok=True)
@@ -114,14 +122,13 @@ def start_from_published(
         raise ReuseFailedError(f"the published warehouse cannot be copied ({error})") from error
     try:
         with duckdb.connect(str(database)) as connection:
-            _keep_reused_only(connection, schema, kinds, reused)
+            _keep_reused_only(connection, schema, kinds, reused, keep_built)
     except duckdb.Error as error:
         raise ReuseFailedError(f"the published warehouse cannot be read ({_first_line(error)})") from error
 
 
-def _keep_reused_only(
-    connection: duckdb.DuckDBPyConnection, schema: str, kinds: list[str], reused: list[LandedBefore]
-) -> None:
+def drop_other_schemas(connection: duckdb.DuckDBPyConnection, schema: str) -> None:
+    """Drop every schema of the file but `schema`: what a build made from other landed rows."""
     others = connection.execute(
         "select schema_name from information_schema.schemata "
         "where catalog_name = current_database() and schema_name not in (?, 'main', 'information_schema', "
@@ -130,10 +137,50 @@ def _keep_reused_only(
     ).fetchall()
     for (other,) in others:
         connection.execute(f'drop schema "{other}" cascade')
+
+
+CHANGED_TABLE = "disclosures_changed"
+
+
+def create_changed_table(connection: duckdb.DuckDBPyConnection, schema: str) -> None:
+    connection.execute(
+        f"create or replace table {schema}.{CHANGED_TABLE} (disclosure_id varchar, department_name varchar)"
+    )
+
+
+def record_changed_disclosures(
+    connection: duckdb.DuckDBPyConnection, schema: str, kinds: list[str], files_table: str, negate: bool
+) -> None:
+    """Add to disclosures_changed the ids named in the landed rows of the files in `files_table` (source_file,
+    source_sha256), or with `negate` of every other file; a raw_disclosures row gives its department too."""
+    match = "not exists" if negate else "exists"
+    for table, sha_column in [*((kind, "source_file_sha256") for kind in kinds), ("lines_not_loaded", None)]:
+        same_bytes = f"and files.source_sha256 = landed.{sha_column}" if sha_column else ""
+        department = "landed.department_name" if table == "raw_disclosures" else "null"
+        connection.execute(
+            f"insert into {schema}.{CHANGED_TABLE} select distinct landed.disclosure_id, {department} "
+            f'from {schema}."{table}" as landed where landed.disclosure_id is not null and {match} '
+            f"(select 1 from {files_table} as files "
+            f"where files.source_file = landed.source_file {same_bytes})"
+        )
+
+
+def _keep_reused_only(
+    connection: duckdb.DuckDBPyConnection,
+    schema: str,
+    kinds: list[str],
+    reused: list[LandedBefore],
+    keep_built: bool,
+) -> None:
+    if not keep_built:
+        drop_other_schemas(connection, schema)
     connection.execute("create temporary table reused_files (source_file varchar, source_sha256 varchar)")
     connection.executemany(
         "insert into reused_files values (?, ?)", [(file.source_file, file.source_sha256) for file in reused]
     )
+    create_changed_table(connection, schema)
+    # before their rows go: the disclosures the changed and vanished files named
+    record_changed_disclosures(connection, schema, kinds, "reused_files", negate=True)
     # the kind tables carry the file's SHA-256 on every row; the other two are keyed by path
     for table, sha_column in [
         *((kind, "source_file_sha256") for kind in kinds),

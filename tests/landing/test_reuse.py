@@ -59,6 +59,8 @@ def differences(left: Path, right: Path) -> dict[str, tuple[int, int, int]]:
 
 def assert_same_landing(left: Path, right: Path) -> None:
     found = differences(left, right)
+    # what changed since the published landing: nothing on a landing from scratch, by design
+    found.pop("disclosures_changed")
     assert {table: counts[:2] for table, counts in found.items()} == {table: (0, 0) for table in found}
     assert found["raw_narrative_figures"][2] > 0
 
@@ -83,6 +85,11 @@ def test_only_changed_files_are_parsed_and_the_landing_is_the_same(
     assert len(result.reused) == len(list(SAMPLE_DIR.glob("raw_*.csv"))) - 1
     assert "(1 parsed, 15 unchanged since last published)" in result.summary()
     assert_same_landing(from_scratch, incremental)
+    with duckdb.connect(str(incremental), read_only=True) as connection:
+        changed = connection.execute(
+            f"select distinct disclosure_id from {LANDING_SCHEMA}.disclosures_changed"
+        )
+        assert changed.fetchall() == [("luzhou-hrss-2020",)]
 
 
 def test_a_file_of_the_same_size_with_other_bytes_is_parsed(
@@ -166,3 +173,30 @@ def test_full_refresh_parses_every_file_again(tmp_path: Path) -> None:
     published = tmp_path / "budget_warehouse.duckdb"
     assert landing_reuse_source(published, ["--select", "marts"]) == published
     assert landing_reuse_source(published, ["--full-refresh"]) is None
+
+
+def test_what_dbt_built_is_kept_only_for_an_incremental_build(
+    tmp_path: Path, raw_dir: Path, published: Path
+) -> None:
+    with duckdb.connect(str(published)) as connection:
+        connection.execute("create schema marts")
+        connection.execute("create table marts.built_last_night as select 1 as disclosure_rows")
+    change_one_file(raw_dir)
+
+    def has_built_schema(database: Path) -> bool:
+        with duckdb.connect(str(database), read_only=True) as connection:
+            return bool(
+                connection.execute(
+                    "select 1 from information_schema.schemata where schema_name = 'marts'"
+                ).fetchall()
+            )
+
+    kept = tmp_path / "kept.duckdb"
+    land([raw_dir], kept, reuse_from=published, keep_built=True)
+    assert has_built_schema(kept)
+    dropped = tmp_path / "dropped.duckdb"
+    land([raw_dir], dropped, reuse_from=published)
+    assert not has_built_schema(dropped)
+    # landing every file into a file dbt built (the development file) leaves no model built on other rows
+    land([raw_dir], kept)
+    assert not has_built_schema(kept)

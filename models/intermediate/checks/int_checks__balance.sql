@@ -1,24 +1,27 @@
 -- BAL-01 / BAL-02: the grand totals balance with this year's totals and the carry-overs.
 -- BAL-03: 收入总计 = 支出总计. BAL-04: per fund and code, the carry-over balances (T8, T9 lines).
 -- BAL-01..03 hold for the narrative totals and for every column of the summary tables T1 and T4.
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
+
 with
 
 narrative as (
-    select * from {{ ref('stg_final_accounts__narrative_figures') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__narrative_figures')) }}
     where is_accepted
 ),
 
 agreed as (
-    select * from {{ ref('int_narrative_figures_agreed') }}
+    select * from {{ changed_disclosures_only(ref('int_narrative_figures_agreed')) }}
 ),
 
 lines as (
-    select * from {{ ref('int_function_lines_named') }}
+    select * from {{ changed_disclosures_only(ref('int_function_lines_named')) }}
     where table_code in ('T8', 'T9')
 ),
 
 summary_columns as (
-    select * from {{ ref('int_summary_columns') }}
+    select * from {{ changed_disclosures_only(ref('int_summary_columns')) }}
 ),
 
 grand_totals as (

@@ -2,25 +2,28 @@
 -- of raw_stated_calculations, its operands resolved to narrative figures, indicator values or self-evaluation
 -- cells, computed exactly and compared with the stated result at its printed precision and in its printed unit.
 -- A sum whose result is a count is CMP-03 (exact); every other calculation is NAR-06.
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
+
 {%- set max_operands = 8 %}
 with
 
 calculations as (
-    select * from {{ ref('stg_final_accounts__stated_calculations') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__stated_calculations')) }}
     where is_accepted
 ),
 
 figures as (
-    select * from {{ ref('stg_final_accounts__narrative_figures') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__narrative_figures')) }}
     where is_accepted
 ),
 
 indicators as (
-    select * from {{ ref('int_performance_indicators_parsed') }}
+    select * from {{ changed_disclosures_only(ref('int_performance_indicators_parsed')) }}
 ),
 
 self_evaluation_items as (
-    select * from {{ ref('stg_final_accounts__self_evaluation_items') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__self_evaluation_items')) }}
     where is_accepted
 ),
 

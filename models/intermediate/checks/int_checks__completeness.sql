@@ -4,20 +4,23 @@
 -- CMP-01 also takes a fund table printed empty with its note (raw_printed_tables) as declared.
 -- CMP-04: every standard table the template requires (T1 ... T9) is printed, with figures or empty; a table
 -- the document does not print (not_found) is an error.
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
+
 with
 
 disclosures as (
-    select disclosure_id from {{ ref('stg_final_accounts__disclosures') }}
+    select disclosure_id from {{ changed_disclosures_only(ref('stg_final_accounts__disclosures')) }}
     where is_accepted
 ),
 
 function_lines as (
-    select * from {{ ref('stg_final_accounts__function_lines') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__function_lines')) }}
     where is_accepted
 ),
 
 figures as (
-    select * from {{ ref('stg_final_accounts__narrative_figures') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__narrative_figures')) }}
     where is_accepted
 ),
 
@@ -26,21 +29,21 @@ fund_types as (
 ),
 
 printed_tables as (
-    select * from {{ ref('fct_printed_tables') }}
+    select * from {{ changed_disclosures_only(ref('fct_printed_tables')) }}
 ),
 
 claims as (
-    select * from {{ ref('stg_final_accounts__text_claims') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__text_claims')) }}
     where is_accepted and claim_type = 'count_matches_list'
 ),
 
 named_units as (
-    select * from {{ ref('stg_final_accounts__named_units') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__named_units')) }}
     where is_accepted
 ),
 
 projects as (
-    select * from {{ ref('stg_final_accounts__projects') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__projects')) }}
     where is_accepted
 ),
 

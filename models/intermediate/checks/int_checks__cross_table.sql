@@ -7,42 +7,45 @@
 --        per 类 and in total.
 -- A printed cell compared with the same cell printed elsewhere must be identical (tolerance 0); compared with a
 -- sum of n cells it may differ by the rounding envelope.
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
+
 with
 
 functions as (
-    select * from {{ ref('fct_expenditure_by_function') }}
+    select * from {{ changed_disclosures_only(ref('fct_expenditure_by_function')) }}
 ),
 
 economic_items as (
-    select * from {{ ref('fct_basic_expenditure_by_economic_class') }}
+    select * from {{ changed_disclosures_only(ref('fct_basic_expenditure_by_economic_class')) }}
 ),
 
 narrative as (
-    select * from {{ ref('stg_final_accounts__narrative_figures') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__narrative_figures')) }}
     where is_accepted
 ),
 
 income_lines as (
-    select * from {{ ref('int_function_lines_named') }}
+    select * from {{ changed_disclosures_only(ref('int_function_lines_named')) }}
     where table_code = 'T2' and measure = 'income_total' and function_level = '类'
 ),
 
 class_lines as (
-    select * from {{ ref('int_function_lines_named') }}
+    select * from {{ changed_disclosures_only(ref('int_function_lines_named')) }}
     where function_level = '类'
 ),
 
 summary_lines as (
-    select * from {{ ref('fct_summary_lines') }}
+    select * from {{ changed_disclosures_only(ref('fct_summary_lines')) }}
 ),
 
 table_totals as (
-    select * from {{ ref('stg_final_accounts__table_totals') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__table_totals')) }}
     where is_accepted
 ),
 
 columns_printed as (
-    select * from {{ ref('int_table_columns_printed') }}
+    select * from {{ changed_disclosures_only(ref('int_table_columns_printed')) }}
 ),
 
 -- the disclosures whose T5 prints a 基本支出 column (or whose columns are not listed but carry basic cells)

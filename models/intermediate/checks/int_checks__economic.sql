@@ -2,23 +2,26 @@
 -- ECO-03: 人员经费 + 公用经费 = 基本支出, per section that states 基本支出.
 -- ECO-04: a 类 row of T6 (301, 302 ...) equals the sum of its 款 items; it is never added to them.
 -- ECO-05: T6's 人员经费合计 / 公用经费合计 rows equal the sums of their items.
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
+
 with
 
 narrative as (
-    select * from {{ ref('stg_final_accounts__narrative_figures') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__narrative_figures')) }}
     where is_accepted
 ),
 
 agreed as (
-    select * from {{ ref('int_narrative_figures_agreed') }}
+    select * from {{ changed_disclosures_only(ref('int_narrative_figures_agreed')) }}
 ),
 
 economic_items as (
-    select * from {{ ref('fct_basic_expenditure_by_economic_class') }}
+    select * from {{ changed_disclosures_only(ref('fct_basic_expenditure_by_economic_class')) }}
 ),
 
 table_totals as (
-    select * from {{ ref('stg_final_accounts__table_totals') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__table_totals')) }}
     where is_accepted and table_code = 'T6' and total_item in ('personnel_total', 'public_funds_total')
 ),
 

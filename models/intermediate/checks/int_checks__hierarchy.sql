@@ -2,10 +2,13 @@
 -- HIER-03: the stated total of a fund equals the sum of its 类 lines.
 -- HIER-04: 本年支出合计 of a summary table (T1, T4) equals the sum of its 类 lines, per column.
 -- HIER-05: the 合计 row of a functional table equals the sum of its 类 lines, for every column it prints.
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
+
 with
 
 amounts as (
-    select * from {{ ref('int_function_amounts_rolled_up') }}
+    select * from {{ changed_disclosures_only(ref('int_function_amounts_rolled_up')) }}
 ),
 
 reference_codes as (
@@ -17,21 +20,21 @@ fund_types as (
 ),
 
 narrative as (
-    select * from {{ ref('stg_final_accounts__narrative_figures') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__narrative_figures')) }}
     where is_accepted and metric = 'amount' and subject_type = 'total'
 ),
 
 summary_columns as (
-    select * from {{ ref('int_summary_columns') }}
+    select * from {{ changed_disclosures_only(ref('int_summary_columns')) }}
 ),
 
 table_totals as (
-    select * from {{ ref('stg_final_accounts__table_totals') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__table_totals')) }}
     where is_accepted and total_item = 'total' and table_code in ('T2', 'T3', 'T5', 'T8', 'T9')
 ),
 
 class_lines as (
-    select * from {{ ref('int_function_lines_named') }}
+    select * from {{ changed_disclosures_only(ref('int_function_lines_named')) }}
     where function_level = '类'
 ),
 

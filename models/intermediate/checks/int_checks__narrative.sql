@@ -1,30 +1,33 @@
 -- Narrative against computed: NAR-01 stated amounts against the tables, NAR-02 shares, NAR-03 changes
 -- against the prior year, NAR-04 completion against the budget, NAR-05 one figure stated twice.
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
+
 with
 
 narrative as (
-    select * from {{ ref('stg_final_accounts__narrative_figures') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__narrative_figures')) }}
     where is_accepted
 ),
 
 agreed as (
-    select * from {{ ref('int_narrative_figures_agreed') }}
+    select * from {{ changed_disclosures_only(ref('int_narrative_figures_agreed')) }}
 ),
 
 functions as (
-    select * from {{ ref('fct_expenditure_by_function') }}
+    select * from {{ changed_disclosures_only(ref('fct_expenditure_by_function')) }}
 ),
 
 three_public as (
-    select * from {{ ref('fct_three_public_expenses') }}
+    select * from {{ changed_disclosures_only(ref('fct_three_public_expenses')) }}
 ),
 
 projects as (
-    select * from {{ ref('fct_project_execution') }}
+    select * from {{ changed_disclosures_only(ref('fct_project_execution')) }}
 ),
 
 summary_lines as (
-    select * from {{ ref('fct_summary_lines') }}
+    select * from {{ changed_disclosures_only(ref('fct_summary_lines')) }}
 ),
 
 -- the general budget's lines close to its stated total: a 类 without lines is then 0, not unknown

@@ -1,29 +1,32 @@
 -- The performance family: PERF-01 stated execution rates, PERF-02 / PERF-03 cost indicators against the
 -- executed amount and the budget, PERF-04 each indicator against its target, PERF-05 claims of the text,
 -- PERF-06 score at most points, PERF-07 points sum to 100.
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
+
 with
 
 projects as (
-    select * from {{ ref('stg_final_accounts__projects') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__projects')) }}
     where is_accepted
 ),
 
 indicators as (
-    select * from {{ ref('int_performance_indicators_parsed') }}
+    select * from {{ changed_disclosures_only(ref('int_performance_indicators_parsed')) }}
 ),
 
 figures as (
-    select * from {{ ref('stg_final_accounts__narrative_figures') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__narrative_figures')) }}
     where is_accepted
 ),
 
 claims as (
-    select * from {{ ref('stg_final_accounts__text_claims') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__text_claims')) }}
     where is_accepted
 ),
 
 self_evaluation_items as (
-    select * from {{ ref('stg_final_accounts__self_evaluation_items') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__self_evaluation_items')) }}
     where is_accepted
 ),
 

@@ -2,30 +2,33 @@
 -- REF-04 printed name = reference name or a known alias, REF-05 one code has one name within the disclosure.
 -- Codes come from the functional tables (T2 ... T9, with the 类 / 款 names printed beside a line), the glossary
 -- (名词解释), the narrative (subject_type function / economic) and the basic-expenditure table (T6).
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
+
 with
 
 disclosures as (
     select
         disclosure_id,
         fiscal_year
-    from {{ ref('stg_final_accounts__disclosures') }}
+    from {{ changed_disclosures_only(ref('stg_final_accounts__disclosures')) }}
     where is_accepted
 ),
 
 function_lines as (
-    select * from {{ ref('stg_final_accounts__function_lines') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__function_lines')) }}
 ),
 
 code_definitions as (
-    select * from {{ ref('stg_final_accounts__code_definitions') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__code_definitions')) }}
 ),
 
 economic_lines as (
-    select * from {{ ref('stg_final_accounts__economic_lines') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__economic_lines')) }}
 ),
 
 figures as (
-    select * from {{ ref('stg_final_accounts__narrative_figures') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__narrative_figures')) }}
     where is_accepted and subject_type in ('function', 'economic')
 ),
 

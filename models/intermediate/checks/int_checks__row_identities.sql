@@ -1,27 +1,30 @@
 -- ROW-01 / ROW-02 / ROW-03: a total equals its parts, on every table line (T3, T5, T2) and in every
 -- section of the narrative that states the total. A column the table does not print is not a part (never a blank
 -- read as 0). ROW-04: 本年收入合计 of a summary table (T1, T4) equals the sum of its income sources.
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
+
 with
 
 lines as (
-    select * from {{ ref('int_function_lines_named') }}
+    select * from {{ changed_disclosures_only(ref('int_function_lines_named')) }}
 ),
 
 narrative as (
-    select * from {{ ref('stg_final_accounts__narrative_figures') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__narrative_figures')) }}
     where is_accepted
 ),
 
 agreed as (
-    select * from {{ ref('int_narrative_figures_agreed') }}
+    select * from {{ changed_disclosures_only(ref('int_narrative_figures_agreed')) }}
 ),
 
 columns_printed as (
-    select * from {{ ref('int_table_columns_printed') }}
+    select * from {{ changed_disclosures_only(ref('int_table_columns_printed')) }}
 ),
 
 summary_columns as (
-    select * from {{ ref('int_summary_columns') }}
+    select * from {{ changed_disclosures_only(ref('int_summary_columns')) }}
 ),
 
 -- which measure of which table is the total, and which measures are its parts

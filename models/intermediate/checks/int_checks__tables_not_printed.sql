@@ -1,10 +1,13 @@
 -- The rules on a table the document prints empty (printed_empty) or does not print (not_found) do not apply to
 -- it: one not_applicable row per disclosure x rule x such table, saying why, so that no rule reads a missing
 -- table as zeros. Whether a missing required table is itself a finding is CMP-04's question.
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
+
 with
 
 printed_tables as (
-    select * from {{ ref('fct_printed_tables') }}
+    select * from {{ changed_disclosures_only(ref('fct_printed_tables')) }}
     where status in ('printed_empty', 'not_found')
 ),
 

@@ -2,20 +2,23 @@
 -- change, TXT-03 the years named, TXT-04 the department named, TXT-05 template text left in, TXT-06 a
 -- percentage printed without %, TXT-07 the 人员经费 / 公用经费 items listed against T6.
 -- Subjects end in the figure id (N..-..) or the text id (X...) the finding is about: its evidence.
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
+
 with
 
 narrative as (
-    select * from {{ ref('stg_final_accounts__narrative_figures') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__narrative_figures')) }}
     where is_accepted
 ),
 
 texts as (
-    select * from {{ ref('stg_final_accounts__document_texts') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__document_texts')) }}
     where is_accepted
 ),
 
 disclosures as (
-    select * from {{ ref('dim_disclosure') }}
+    select * from {{ changed_disclosures_only(ref('dim_disclosure')) }}
 ),
 
 department_aliases as (
@@ -23,7 +26,7 @@ department_aliases as (
 ),
 
 economic as (
-    select * from {{ ref('fct_basic_expenditure_by_economic_class') }}
+    select * from {{ changed_disclosures_only(ref('fct_basic_expenditure_by_economic_class')) }}
 ),
 
 -- TXT-01 -------------------------------------------------------------------------------------------

@@ -1,9 +1,12 @@
 -- TPE-01 / TPE-02: the 三公 total and subtotals equal their items, for budget and actual.
 -- TPE-03: a basic-expenditure economic item is at most the matching 三公 item (part <= whole).
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
+
 with
 
 items as (
-    select * from {{ ref('fct_three_public_expenses') }}
+    select * from {{ changed_disclosures_only(ref('fct_three_public_expenses')) }}
 ),
 
 -- which item is the total of which items
@@ -45,7 +48,7 @@ item_amounts as (
 ),
 
 economic_items as (
-    select * from {{ ref('fct_basic_expenditure_by_economic_class') }}
+    select * from {{ changed_disclosures_only(ref('fct_basic_expenditure_by_economic_class')) }}
 ),
 
 item_sums as (

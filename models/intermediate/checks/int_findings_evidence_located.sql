@@ -1,5 +1,8 @@
 -- Where each finding a steward reviews is printed. Computed apart from fct_identity_checks: as one plan with
 -- the mart's 9.6 M rows (10,000 disclosures) the lookups cost ten times what they cost alone.
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
+
 with
 
 check_rows as (
@@ -7,7 +10,7 @@ check_rows as (
 ),
 
 applicable as (
-    select * from {{ ref('int_rules_applicable') }}
+    select * from {{ changed_disclosures_only(ref('int_rules_applicable')) }}
     where is_applicable
 ),
 
@@ -21,7 +24,7 @@ figures as (
         page,
         bbox,
         source_quote
-    from {{ ref('stg_final_accounts__narrative_figures') }}
+    from {{ changed_disclosures_only(ref('stg_final_accounts__narrative_figures')) }}
     where is_accepted
 ),
 
@@ -32,7 +35,7 @@ document_texts as (
         page,
         bbox,
         text_printed
-    from {{ ref('stg_final_accounts__document_texts') }}
+    from {{ changed_disclosures_only(ref('stg_final_accounts__document_texts')) }}
     where is_accepted
 ),
 
@@ -41,12 +44,12 @@ calculations as (
         disclosure_id,
         calculation_id,
         result_figure_id
-    from {{ ref('stg_final_accounts__stated_calculations') }}
+    from {{ changed_disclosures_only(ref('stg_final_accounts__stated_calculations')) }}
     where is_accepted
 ),
 
 table_cells as (
-    select * from {{ ref('int_table_cells_located') }}
+    select * from {{ changed_disclosures_only(ref('int_table_cells_located')) }}
 ),
 
 -- evidence is shown beside what a steward reviews; a passing check needs none (8.5 M of 9.6 M rows at

@@ -1,9 +1,12 @@
 -- One row per disclosure x subject x metric x unit: what the narrative states about it, and whether its
 -- statements agree. A value stated twice with two values has no stated_value: the conflict is kept.
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
+
 with
 
 figures as (
-    select * from {{ ref('stg_final_accounts__narrative_figures') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__narrative_figures')) }}
     where
         is_accepted
         -- bounds such as "均在90%以上" are claims about many values, not a statement of this one

@@ -1,3 +1,6 @@
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
+
 with
 
 catalogue as (
@@ -9,7 +12,7 @@ check_rows as (
 ),
 
 applicable as (
-    select * from {{ ref('int_rules_applicable') }}
+    select * from {{ changed_disclosures_only(ref('int_rules_applicable')) }}
 ),
 
 rules_that_ran as (
@@ -67,7 +70,7 @@ sources as (
     select
         disclosure_id,
         source_document
-    from {{ ref('stg_final_accounts__disclosures') }}
+    from {{ changed_disclosures_only(ref('stg_final_accounts__disclosures')) }}
     where is_accepted
 ),
 
@@ -91,7 +94,7 @@ formatted as (
 ),
 
 evidence as (
-    select * from {{ ref('int_findings_evidence_located') }}
+    select * from {{ changed_disclosures_only(ref('int_findings_evidence_located')) }}
 ),
 
 final as (

@@ -1,0 +1,50 @@
+{#-
+    Per-disclosure models rebuilt only for the disclosures whose raw rows changed (DuckDB).
+
+    The nightly's build file starts as a copy of the published one when the landing kept unchanged raw files
+    and the project is the one that built it (budget_warehouse.incremental); the per-disclosure models are then
+    dbt `incremental`: their rows of the changed disclosures (int_disclosures_changed) are deleted, then
+    computed again from the rows of those disclosures only. On a fresh file, with `--full-refresh`, or on
+    PostgreSQL and Spark (whose nightly builds every model from scratch), they are plain tables.
+
+    A model opts in with:
+        -- depends_on: {{ ref('int_disclosures_changed') }}
+        {{ config(**per_disclosure_incremental()) }}
+    and reads each per-disclosure input through changed_disclosures_only(ref(...)).
+-#}
+{% macro per_disclosure_incremental() -%}
+    {{ return(adapter.dispatch('per_disclosure_incremental', 'budget_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__per_disclosure_incremental() -%}
+    {{ return({'materialized': 'table'}) }}
+{%- endmacro %}
+
+{% macro duckdb__per_disclosure_incremental() -%}
+    {{ return({
+        'materialized': 'incremental',
+        'incremental_strategy': 'append',
+        'on_schema_change': 'fail',
+        'pre_hook': "{{ delete_changed_disclosures() }}",
+    }) }}
+{%- endmacro %}
+
+{#- The rows of `relation` for the disclosures to compute: all of them, or on an incremental run the changed. -#}
+{% macro changed_disclosures_only(relation) -%}
+    {%- if is_incremental() -%}
+        (
+            select * from {{ relation }}
+            where disclosure_id in (select changed.disclosure_id from {{ ref('int_disclosures_changed') }} as changed)
+        )
+    {%- else -%}
+        {{ relation }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Before an incremental run appends them again: the rows of the changed disclosures, including those that vanished. -#}
+{% macro delete_changed_disclosures() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where disclosure_id in (select changed.disclosure_id from {{ ref('int_disclosures_changed') }} as changed)
+    {%- endif -%}
+{%- endmacro %}

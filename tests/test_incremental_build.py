@@ -1,0 +1,198 @@
+"""An incremental night gives the answers a build from scratch gives, table for table.
+
+Real nightlies on a generated corpus with a set of raw files per disclosure. The first night publishes a
+warehouse; then, as imports do, one disclosure's amounts change, one disclosure's department is renamed,
+one disclosure vanishes and a previous-year disclosure arrives (which changes its successor's multi-year
+checks, though none of the successor's files changed). The second night is incremental; a third nightly,
+on the same raw files with `--full-refresh` into another warehouse, builds everything from scratch. Every
+table dbt built must hold the same rows in both (`except all` both ways).
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+from budget_warehouse.bench.generate import PREDECESSOR, generate
+from budget_warehouse.bench.run import nightly_environment
+from budget_warehouse.incremental import VERSION_TABLE, incremental_refusal, project_version
+from budget_warehouse.warehouse_paths import PROJECT_DIR
+
+BUILT_SCHEMAS = ("staging", "intermediate", "marts", "reference", "review")
+CORPUS_SIZE = 22
+
+
+def _nightly(raw_dir: Path, work_dir: Path, *extra: str) -> str:
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "budget_warehouse.nightly",
+            "--raw-dir",
+            str(raw_dir),
+            "--without-sample",
+            *extra,
+        ],
+        env=nightly_environment(work_dir),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode in (0, 2), run.stdout[-3000:] + run.stderr[-3000:]
+    return run.stdout
+
+
+def _files_of(raw_dir: Path, disclosure_id: str) -> list[Path]:
+    """The set of files holding the disclosure (one set per disclosure in this corpus)."""
+    for path in raw_dir.glob("raw_disclosures__synthetic_*.csv"):
+        with path.open(encoding="utf-8", newline="") as handle:
+            if any(row["disclosure_id"] == disclosure_id for row in csv.DictReader(handle)):
+                suffix = path.name.removeprefix("raw_disclosures")
+                return sorted(raw_dir.glob(f"*{suffix}"))
+    raise AssertionError(f"no raw_disclosures file lists {disclosure_id}")
+
+
+def _rewrite(path: Path, change: dict[str, str], where: dict[str, str]) -> None:
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        columns = list(reader.fieldnames or [])
+        rows = list(reader)
+    matched = [row for row in rows if all(row[key] == value for key, value in where.items())]
+    assert matched, f"no row of {path.name} matches {where}"
+    for row in matched:
+        row.update(change)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _built_tables(connection: duckdb.DuckDBPyConnection, catalog: str) -> set[tuple[str, str]]:
+    rows = connection.execute(
+        "select table_schema, table_name from information_schema.tables "
+        f"where table_catalog = ? and table_schema in {BUILT_SCHEMAS}",
+        [catalog],
+    ).fetchall()
+    return {(str(schema), str(table)) for schema, table in rows}
+
+
+def test_an_incremental_night_builds_what_a_build_from_scratch_builds(tmp_path: Path) -> None:
+    raw_dir = tmp_path / "raw"
+    planted = generate(raw_dir, CORPUS_SIZE, disclosures_per_file=1)
+    predecessor = next(row.disclosure_id for row in planted if row.role == PREDECESSOR)
+    successor = predecessor.removesuffix("-previous-year")
+    amounts_changed, renamed, vanished = "synthetic-000001", "synthetic-000002", "synthetic-000003"
+    held_out = tmp_path / "held_out"
+    held_out.mkdir()
+    for path in _files_of(raw_dir, predecessor):
+        shutil.move(path, held_out / path.name)
+
+    nights = tmp_path / "nights"
+    _nightly(raw_dir, nights)
+
+    for path in held_out.iterdir():
+        shutil.move(path, raw_dir / path.name)
+    (figures,) = (path for path in _files_of(raw_dir, amounts_changed) if "narrative_figures" in path.name)
+    _rewrite(figures, {"value": "123456.78"}, {"disclosure_id": amounts_changed, "metric": "amount"})
+    (listing,) = (path for path in _files_of(raw_dir, renamed) if path.name.startswith("raw_disclosures"))
+    _rewrite(listing, {"department_name": "改名后的部门"}, {"disclosure_id": renamed})
+    for path in _files_of(raw_dir, vanished):
+        path.unlink()
+
+    second_night = _nightly(raw_dir, nights, "--allow-shrink")
+    assert "dbt build: incremental" in second_night, second_night
+    # the new disclosure's set of 16 files, the changed figures and the renamed listing
+    assert "(18 parsed," in second_night, second_night
+
+    incremental = Path(nightly_environment(nights)["BUDGET_WAREHOUSE_PATH"])
+    with duckdb.connect(str(incremental), read_only=True) as connection:
+        changed = {
+            row[0]
+            for row in connection.execute(
+                "select disclosure_id from intermediate.int_disclosures_changed"
+            ).fetchall()
+        }
+    # the changed, renamed, vanished and new disclosures, and the successor of the new one (same department)
+    assert {amounts_changed, renamed, vanished, predecessor, successor} <= changed
+    assert len(changed) < CORPUS_SIZE / 2, changed
+
+    from_scratch_dir = tmp_path / "from_scratch"
+    scratch_night = _nightly(raw_dir, from_scratch_dir, "--full-refresh")
+    assert "dbt build: every model from scratch (--full-refresh)" in scratch_night
+    from_scratch = Path(nightly_environment(from_scratch_dir)["BUDGET_WAREHOUSE_PATH"])
+
+    with duckdb.connect() as connection:
+        connection.execute(f"attach '{incremental}' as incremental (read_only)")
+        connection.execute(f"attach '{from_scratch}' as from_scratch (read_only)")
+        tables = _built_tables(connection, "incremental")
+        assert tables == _built_tables(connection, "from_scratch")
+        assert ("marts", "fct_identity_checks") in tables
+        differing = []
+        for schema, table in sorted(tables):
+            if table.endswith("disclosures_changed"):
+                continue  # what the night found changed: empty on a build from scratch, by design
+            for left, right in (("incremental", "from_scratch"), ("from_scratch", "incremental")):
+                (extra,) = connection.execute(
+                    f'select count(*) from (select * from {left}.{schema}."{table}" '
+                    f'except all select * from {right}.{schema}."{table}")'
+                ).fetchone() or (0,)
+                if extra:
+                    differing.append(f"{schema}.{table}: {extra} rows in {left} only")
+        assert not differing, differing
+        # the changes reached the findings: a sanity check that the comparison compared something
+        (successor_checks,) = connection.execute(
+            "select count(*) from incremental.marts.fct_identity_checks "
+            "where disclosure_id = ? and rule_id like 'MY-%' "
+            "and status not in ('insufficient_data', 'not_applicable')",
+            [successor],
+        ).fetchone() or (0,)
+        assert successor_checks > 0
+        (vanished_rows,) = connection.execute(
+            "select count(*) from incremental.marts.fct_identity_checks where disclosure_id = ?", [vanished]
+        ).fetchone() or (0,)
+        assert vanished_rows == 0
+
+
+def _published_by(path: Path, project_version: str) -> Path:
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("create schema landing")
+        connection.execute(f"create table {VERSION_TABLE} (project_version varchar)")
+        connection.execute(f"insert into {VERSION_TABLE} values (?)", [project_version])
+    return path
+
+
+def test_a_night_is_incremental_only_after_a_whole_build_by_the_same_project(tmp_path: Path) -> None:
+    assert (
+        incremental_refusal(tmp_path / "none.duckdb", [])
+        == "no published warehouse built by a known project version"
+    )
+    same = _published_by(tmp_path / "same.duckdb", project_version())
+    assert incremental_refusal(same, []) is None
+    assert incremental_refusal(same, ["--full-refresh"]) == "--full-refresh"
+    assert "--select" in (incremental_refusal(same, ["--select", "dim_disclosure"]) or "")
+    assert "-s" in (incremental_refusal(same, ["-s", "dim_disclosure"]) or "")
+    # the nightly's own default option selects no part of the project
+    assert incremental_refusal(same, ["--exclude-resource-type", "unit_test"]) is None
+    older = _published_by(tmp_path / "older.duckdb", "a project of last week")
+    assert incremental_refusal(older, []) == "the project changed since the published warehouse was built"
+
+
+def test_the_project_version_follows_the_models_not_the_stewards_decisions(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("dbt_project.yml", "profiles.yml"):
+        shutil.copy(PROJECT_DIR / name, project / name)
+    for folder in ("models", "macros", "seeds"):
+        shutil.copytree(PROJECT_DIR / folder, project / folder)
+    before = project_version(project)
+    decisions = project / "seeds" / "steward_acknowledgements.csv"
+    decisions.write_text(decisions.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert project_version(project) == before
+    model = project / "models" / "marts" / "core" / "dim_disclosure.sql"
+    model.write_text(model.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert project_version(project) != before
