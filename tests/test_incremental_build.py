@@ -72,6 +72,18 @@ def _rewrite(path: Path, change: dict[str, str], where: dict[str, str]) -> None:
         writer.writerows(rows)
 
 
+def _add_row_for(path: Path, disclosure_id: str) -> None:
+    """A copy of the file's first record under another disclosure id."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        columns = list(reader.fieldnames or [])
+        rows = list(reader)
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        csv.DictWriter(handle, fieldnames=columns, lineterminator="\n").writerow(
+            {**rows[0], "disclosure_id": disclosure_id}
+        )
+
+
 def _built_tables(connection: duckdb.DuckDBPyConnection, catalog: str) -> set[tuple[str, str]]:
     rows = connection.execute(
         "select table_schema, table_name from information_schema.tables "
@@ -92,6 +104,9 @@ def test_an_incremental_night_builds_what_a_build_from_scratch_builds(tmp_path: 
     for path in _files_of(raw_dir, predecessor):
         shutil.move(path, held_out / path.name)
 
+    # a raw row of no disclosure, in a file no night changes: rejected in staging, and kept so every night
+    _add_row_for(next(p for p in _files_of(raw_dir, "synthetic-000004") if "narrative_figures" in p.name), "")
+
     nights = tmp_path / "nights"
     _nightly(raw_dir, nights)
 
@@ -103,11 +118,14 @@ def test_an_incremental_night_builds_what_a_build_from_scratch_builds(tmp_path: 
     _rewrite(listing, {"department_name": "改名后的部门"}, {"disclosure_id": renamed})
     for path in _files_of(raw_dir, vanished):
         path.unlink()
+    # a row naming a disclosure no file lists
+    (function_lines,) = (p for p in _files_of(raw_dir, amounts_changed) if "function_lines" in p.name)
+    _add_row_for(function_lines, "no-such-id")
 
     second_night = _nightly(raw_dir, nights, "--allow-shrink")
     assert "dbt build: incremental" in second_night, second_night
-    # the new disclosure's set of 16 files, the changed figures and the renamed listing
-    assert "(18 parsed," in second_night, second_night
+    # the new disclosure's set of 16 files, the changed figures and function lines, the renamed listing
+    assert "(19 parsed," in second_night, second_night
 
     incremental = Path(nightly_environment(nights)["BUDGET_WAREHOUSE_PATH"])
     with duckdb.connect(str(incremental), read_only=True) as connection:
@@ -156,6 +174,14 @@ def test_an_incremental_night_builds_what_a_build_from_scratch_builds(tmp_path: 
             "select count(*) from incremental.marts.fct_identity_checks where disclosure_id = ?", [vanished]
         ).fetchone() or (0,)
         assert vanished_rows == 0
+        rejected = connection.execute(
+            "select disclosure_id from incremental.staging.stg_final_accounts__function_lines "
+            "where not is_accepted union all "
+            "select disclosure_id from incremental.staging.stg_final_accounts__narrative_figures "
+            "where not is_accepted"
+        ).fetchall()
+        # the row of no disclosure (an empty id lands as null) kept, the row of an unknown one added
+        assert sorted(row[0] or "" for row in rejected) == ["", "no-such-id"], rejected
 
 
 def _published_by(path: Path, project_version: str) -> Path:

@@ -29,22 +29,30 @@
     }) }}
 {%- endmacro %}
 
-{#- The rows of `relation` for the disclosures to compute: all of them, or on an incremental run the changed. -#}
+{#- The rows of `relation` for the disclosures to compute: all of them, or on an incremental run the changed
+    ones. A raw row with no disclosure id (rejected in staging) belongs to no disclosure: such rows are
+    computed again on every run, as they are deleted on every run. Raw ids are compared trimmed, as staging
+    reads them. -#}
 {% macro changed_disclosures_only(relation) -%}
     {%- if is_incremental() -%}
         (
             select * from {{ relation }}
-            where disclosure_id in (select changed.disclosure_id from {{ ref('int_disclosures_changed') }} as changed)
+            where
+                coalesce(trim(disclosure_id), '') = ''
+                or trim(disclosure_id) in (select changed.disclosure_id from {{ ref('int_disclosures_changed') }} as changed)
         )
     {%- else -%}
         {{ relation }}
     {%- endif -%}
 {%- endmacro %}
 
-{#- Before an incremental run appends them again: the rows of the changed disclosures, including those that vanished. -#}
+{#- Before an incremental run appends them again: the rows of the changed disclosures (including those that
+    vanished) and the rows of no disclosure. -#}
 {% macro delete_changed_disclosures() -%}
     {%- if is_incremental() -%}
         delete from {{ this }}
-        where disclosure_id in (select changed.disclosure_id from {{ ref('int_disclosures_changed') }} as changed)
+        where
+            coalesce(disclosure_id, '') = ''
+            or disclosure_id in (select changed.disclosure_id from {{ ref('int_disclosures_changed') }} as changed)
     {%- endif -%}
 {%- endmacro %}

@@ -1,9 +1,12 @@
 -- One row per disclosure x fund x functional code (every level) x measure: the amount stated at that
 -- level beside the amount rolled up from its children (项 -> 款 -> 类).
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
+
 with
 
 lines as (
-    select * from {{ ref('int_function_lines_named') }}
+    select * from {{ changed_disclosures_only(ref('int_function_lines_named')) }}
     where table_code in ('T3', 'T5', 'T8', 'T9')
 ),
 

@@ -1,7 +1,10 @@
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
+
 with
 
 lines as (
-    select * from {{ ref('stg_final_accounts__function_lines') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__function_lines')) }}
     where is_accepted
 ),
 
@@ -9,7 +12,7 @@ disclosures as (
     select
         disclosure_id,
         fiscal_year
-    from {{ ref('stg_final_accounts__disclosures') }}
+    from {{ changed_disclosures_only(ref('stg_final_accounts__disclosures')) }}
     where is_accepted
 ),
 

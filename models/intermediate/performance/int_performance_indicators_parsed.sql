@@ -1,7 +1,10 @@
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
+
 with
 
 indicators as (
-    select * from {{ ref('stg_final_accounts__performance_indicators') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__performance_indicators')) }}
     where is_accepted
 ),
 

@@ -1,9 +1,12 @@
 -- One row per disclosure x summary table (T1, T4) x fund column: each total line's amount, and the sums
 -- (with the number of cells summed) of the 类 lines and of the income sources printed in that column.
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
+
 with
 
 summary_lines as (
-    select * from {{ ref('fct_summary_lines') }}
+    select * from {{ changed_disclosures_only(ref('fct_summary_lines')) }}
 ),
 
 income_sources as (

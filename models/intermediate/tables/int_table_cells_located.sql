@@ -1,29 +1,32 @@
 -- Every printed cell of the standard tables that has a place on a page: the evidence a finding on a table points
 -- at. A finding's provided value is found among the cells of its disclosure (same amount, a code of its subject).
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
+
 with
 
 function_lines as (
-    select * from {{ ref('stg_final_accounts__function_lines') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__function_lines')) }}
     where is_accepted and page is not null
 ),
 
 economic_lines as (
-    select * from {{ ref('stg_final_accounts__economic_lines') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__economic_lines')) }}
     where is_accepted and page is not null
 ),
 
 summary_lines as (
-    select * from {{ ref('stg_final_accounts__summary_lines') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__summary_lines')) }}
     where is_accepted and page is not null
 ),
 
 table_totals as (
-    select * from {{ ref('stg_final_accounts__table_totals') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__table_totals')) }}
     where is_accepted and page is not null
 ),
 
 three_public as (
-    select * from {{ ref('stg_final_accounts__three_public_expenses') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__three_public_expenses')) }}
     where is_accepted and page is not null
 ),
 

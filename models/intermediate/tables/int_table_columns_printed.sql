@@ -1,9 +1,12 @@
 -- One row per disclosure x standard table x column code the table could print: whether the document
 -- prints that column (a column not printed is not a column of zeros) and the table's status.
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
+
 with
 
 printed_tables as (
-    select * from {{ ref('stg_final_accounts__printed_tables') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__printed_tables')) }}
     where is_accepted
 ),
 

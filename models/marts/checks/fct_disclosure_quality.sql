@@ -1,11 +1,14 @@
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
+
 with
 
 findings as (
-    select * from {{ ref('fct_identity_checks') }}
+    select * from {{ changed_disclosures_only(ref('fct_identity_checks')) }}
 ),
 
 disclosures as (
-    select * from {{ ref('dim_disclosure') }}
+    select * from {{ changed_disclosures_only(ref('dim_disclosure')) }}
 ),
 
 counted as (

@@ -1,7 +1,10 @@
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
+
 with
 
 lines as (
-    select * from {{ ref('stg_final_accounts__economic_lines') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__economic_lines')) }}
     where is_accepted and measure = 'actual_total'
 ),
 

@@ -1,3 +1,6 @@
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
+
 {%- set measures = {
     'budget_full_year': 'budget',
     'actual_total': 'actual',
@@ -8,11 +11,11 @@
 with
 
 amounts as (
-    select * from {{ ref('int_function_amounts_rolled_up') }}
+    select * from {{ changed_disclosures_only(ref('int_function_amounts_rolled_up')) }}
 ),
 
 lines as (
-    select * from {{ ref('int_function_lines_named') }}
+    select * from {{ changed_disclosures_only(ref('int_function_lines_named')) }}
 ),
 
 reference_codes as (

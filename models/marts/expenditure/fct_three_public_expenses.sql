@@ -1,7 +1,10 @@
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
+
 with
 
 lines as (
-    select * from {{ ref('stg_final_accounts__three_public_expenses') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__three_public_expenses')) }}
     where is_accepted
 ),
 
@@ -10,7 +13,7 @@ items as (
 ),
 
 narrative as (
-    select * from {{ ref('int_narrative_figures_agreed') }}
+    select * from {{ changed_disclosures_only(ref('int_narrative_figures_agreed')) }}
     where subject_type = 'three_public'
 ),
 

@@ -1,7 +1,10 @@
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
+
 with
 
 indicators as (
-    select * from {{ ref('int_performance_indicators_parsed') }}
+    select * from {{ changed_disclosures_only(ref('int_performance_indicators_parsed')) }}
 ),
 
 projects as (
@@ -9,7 +12,7 @@ projects as (
         disclosure_id,
         project_id,
         project_name
-    from {{ ref('stg_final_accounts__projects') }}
+    from {{ changed_disclosures_only(ref('stg_final_accounts__projects')) }}
     where is_accepted
 ),
 

@@ -1,12 +1,15 @@
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
+
 with
 
 projects as (
-    select * from {{ ref('stg_final_accounts__projects') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__projects')) }}
     where is_accepted
 ),
 
 stated_rates as (
-    select * from {{ ref('int_narrative_figures_agreed') }}
+    select * from {{ changed_disclosures_only(ref('int_narrative_figures_agreed')) }}
     where subject_type = 'project' and metric = 'completion_pct'
 ),
 

@@ -1,3 +1,6 @@
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
+
 with
 
 catalogue as (
@@ -5,11 +8,11 @@ catalogue as (
 ),
 
 disclosures as (
-    select * from {{ ref('dim_disclosure') }}
+    select * from {{ changed_disclosures_only(ref('dim_disclosure')) }}
 ),
 
 findings as (
-    select * from {{ ref('fct_identity_checks') }}
+    select * from {{ changed_disclosures_only(ref('fct_identity_checks')) }}
 ),
 
 families as (

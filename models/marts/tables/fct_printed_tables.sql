@@ -1,9 +1,12 @@
 -- One row per disclosure x standard table (T1 ... T9): whether the document prints it with figures, prints it
 -- empty or does not print it, as raw_printed_tables records; not_reported when no row says.
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
+
 with
 
 disclosures as (
-    select disclosure_id from {{ ref('stg_final_accounts__disclosures') }}
+    select disclosure_id from {{ changed_disclosures_only(ref('stg_final_accounts__disclosures')) }}
     where is_accepted
 ),
 
@@ -12,7 +15,7 @@ standard_tables as (
 ),
 
 printed_tables as (
-    select * from {{ ref('stg_final_accounts__printed_tables') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__printed_tables')) }}
     where is_accepted
 ),
 

@@ -1,9 +1,12 @@
 -- One row per disclosure x summary table (T1, T4) x side x printed line x fund column: the amount as printed,
 -- in 万元, with where it stands on the page. A line printed twice with two values keeps no single amount.
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
+
 with
 
 lines as (
-    select * from {{ ref('stg_final_accounts__summary_lines') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__summary_lines')) }}
     where is_accepted
 ),
 

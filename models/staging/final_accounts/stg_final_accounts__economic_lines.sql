@@ -1,11 +1,14 @@
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
+
 with
 
 source as (
-    select * from {{ raw_relation('raw_economic_lines') }}
+    select * from {{ changed_disclosures_only(raw_relation('raw_economic_lines')) }}
 ),
 
 disclosures as (
-    select disclosure_id from {{ ref('stg_final_accounts__disclosures') }}
+    select disclosure_id from {{ changed_disclosures_only(ref('stg_final_accounts__disclosures')) }}
     where is_accepted
 ),
 

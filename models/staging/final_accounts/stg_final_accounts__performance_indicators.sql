@@ -1,14 +1,17 @@
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
+
 with
 
 source as (
-    select * from {{ raw_relation('raw_performance_indicators') }}
+    select * from {{ changed_disclosures_only(raw_relation('raw_performance_indicators')) }}
 ),
 
 projects as (
     select
         disclosure_id,
         project_id
-    from {{ ref('stg_final_accounts__projects') }}
+    from {{ changed_disclosures_only(ref('stg_final_accounts__projects')) }}
     where is_accepted
 ),
 
