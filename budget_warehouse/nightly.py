@@ -234,9 +234,10 @@ def build_and_publish(
         _remove(building)
         print(f"nightly: dbt build failed after {elapsed:.1f} s; {_kept(published)}", file=sys.stderr)
         return NOT_PUBLISHED
-    if not selection_options(dbt_args):
-        # the next night may keep this build's rows of unchanged disclosures: every model was built
-        record_project_version(building)
+    # the next night may keep this build's rows of unchanged disclosures when every model was built
+    record_project_version(
+        building, whole_project=not selection_options(dbt_args), incremental=not from_scratch_because
+    )
 
     with timer.phase("guard"):
         refusal = guard_refusal(published, building, options.max_shrink)

@@ -17,10 +17,16 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from budget_warehouse.bench.generate import PREDECESSOR, generate
 from budget_warehouse.bench.run import nightly_environment
-from budget_warehouse.incremental import VERSION_TABLE, incremental_refusal, project_version
+from budget_warehouse.incremental import (
+    VERSION_TABLE,
+    incremental_refusal,
+    project_version,
+    record_project_version,
+)
 from budget_warehouse.warehouse_paths import PROJECT_DIR
 
 BUILT_SCHEMAS = ("staging", "intermediate", "marts", "reference", "review")
@@ -184,12 +190,35 @@ def test_an_incremental_night_builds_what_a_build_from_scratch_builds(tmp_path: 
         assert sorted(row[0] or "" for row in rejected) == ["", "no-such-id"], rejected
 
 
-def _published_by(path: Path, project_version: str) -> Path:
+def _published_by(path: Path, version: str) -> Path:
+    """A warehouse whose build from scratch `version` recorded."""
     with duckdb.connect(str(path)) as connection:
         connection.execute("create schema landing")
-        connection.execute(f"create table {VERSION_TABLE} (project_version varchar)")
-        connection.execute(f"insert into {VERSION_TABLE} values (?)", [project_version])
+    record_project_version(path, whole_project=True, incremental=False)
+    with duckdb.connect(str(path)) as connection:
+        connection.execute(f"update {VERSION_TABLE} set project_version = ?", [version])
     return path
+
+
+def test_a_build_of_part_of_the_project_records_no_version(tmp_path: Path) -> None:
+    building = _published_by(tmp_path / "building.duckdb", project_version())
+    record_project_version(building, whole_project=False, incremental=True)
+    assert incremental_refusal(building, []) == "no published warehouse built by a known project version"
+    record_project_version(building, whole_project=True, incremental=False)
+    assert incremental_refusal(building, []) is None
+
+
+def test_one_night_in_seven_builds_from_scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    published = _published_by(tmp_path / "published.duckdb", project_version())
+    refusals = []
+    for _night in range(8):
+        refusal = incremental_refusal(published, [])
+        refusals.append(refusal)
+        record_project_version(published, whole_project=True, incremental=refusal is None)
+    assert [refusal is None for refusal in refusals] == [True] * 6 + [False] + [True]
+    assert "one night in 7 builds from scratch" in (refusals[6] or "")
+    monkeypatch.setenv("BUDGET_WAREHOUSE_FULL_BUILD_EVERY", "1")
+    assert incremental_refusal(published, []) is not None
 
 
 def test_a_night_is_incremental_only_after_a_whole_build_by_the_same_project(tmp_path: Path) -> None:

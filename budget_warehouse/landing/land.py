@@ -198,8 +198,8 @@ def _parse_all(jobs: list[tuple[Path, RawKind, Path]]) -> list[ParsedFile]:
 def land(
     folders: list[Path], database: Path, reuse_from: Path | None = None, keep_built: bool = False
 ) -> LandingResult:
-    """Parse every raw file of `folders` and load them into `database` (created if absent), which then
-    holds the landing schema only.
+    """Parse every raw file of `folders` and load them into `database` (created if absent); anything dbt
+    built in it before is dropped, being built from other landed rows.
 
     With `reuse_from` (the published warehouse), a file it landed and that has not changed since is kept
     from it instead of parsed (budget_warehouse.landing.reuse): `database` is then replaced by a copy of the
