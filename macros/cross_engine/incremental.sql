@@ -4,8 +4,9 @@
     The nightly's build file starts as a copy of the published one when the landing kept unchanged raw files
     and the project is the one that built it (budget_warehouse.incremental); the per-disclosure models are then
     dbt `incremental`: their rows of the changed disclosures (int_disclosures_changed) are deleted, then
-    computed again from the rows of those disclosures only. On a fresh file, with `--full-refresh`, or on
-    PostgreSQL and Spark (whose nightly builds every model from scratch), they are plain tables.
+    computed again from the rows of those disclosures only. On a night that builds from scratch (a fresh file:
+    `--full-refresh`, a changed project, one night in seven) they are built whole; on PostgreSQL and Spark,
+    whose nightlies build every model from scratch, they are plain tables.
 
     A model opts in with:
         -- depends_on: {{ ref('int_disclosures_changed') }}
