@@ -13,14 +13,13 @@ from __future__ import annotations
 import csv
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from budget_warehouse.bench.generate import PREDECESSOR, generate
-from budget_warehouse.bench.run import nightly_environment
+from budget_warehouse.bench.run import nightly_command, nightly_environment
 from budget_warehouse.incremental import (
     VERSION_TABLE,
     incremental_refusal,
@@ -35,15 +34,7 @@ CORPUS_SIZE = 22
 
 def _nightly(raw_dir: Path, work_dir: Path, *extra: str) -> str:
     run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "budget_warehouse.nightly",
-            "--raw-dir",
-            str(raw_dir),
-            "--without-sample",
-            *extra,
-        ],
+        nightly_command(raw_dir, *extra),
         env=nightly_environment(work_dir),
         capture_output=True,
         text=True,

@@ -138,17 +138,23 @@ def _read_json(path: Path) -> dict[str, float]:
     return {str(key): float(value) for key, value in json.loads(path.read_text(encoding="utf-8")).items()}
 
 
-def run_nightly(raw_dir: Path, work_dir: Path, log_name: str = "nightly.log") -> NightlyRun:
-    """The nightly on the corpus alone (no sample, no PDFs), its output kept in work_dir/<log_name>."""
-    env = nightly_environment(work_dir)
-    command = [
+def nightly_command(raw_dir: Path, *options: str) -> list[str]:
+    """The nightly on the corpus alone (no sample; the work folder's empty inbox), with any other options."""
+    return [
         sys.executable,
         "-m",
         "budget_warehouse.nightly",
         "--raw-dir",
         str(raw_dir),
         "--without-sample",
+        *options,
     ]
+
+
+def run_nightly(raw_dir: Path, work_dir: Path, log_name: str = "nightly.log") -> NightlyRun:
+    """The nightly on the corpus alone (no sample, no PDFs), its output kept in work_dir/<log_name>."""
+    env = nightly_environment(work_dir)
+    command = nightly_command(raw_dir)
     log = work_dir / log_name
     log.unlink(missing_ok=True)
     run = run_measured(command, env, log)
