@@ -15,6 +15,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
+
 from tests.conftest import PROJECT_DIR
 
 DBT = str(Path(sys.executable).parent / "dbt")
@@ -133,3 +135,31 @@ def assert_golden_figures(query: Query) -> None:
     assert three_public["three_public_total"][0] == Decimal("17.98")
     assert three_public["vehicle_total"] == (Decimal("12.31"), Decimal("-2.58"))
     assert groups == {"人员经费": Decimal("1669.98"), "公用经费": Decimal("165.41")}
+
+
+def differences(left: Path, right: Path, schema: str) -> dict[str, tuple[int, int, int]]:
+    """Per table of `schema` in the DuckDB file `right`: rows only in left, rows only in right (as
+    multisets, `except all`), and rows in right."""
+    with duckdb.connect() as connection:
+        connection.execute(f"attach '{left}' as left_side (read_only)")
+        connection.execute(f"attach '{right}' as right_side (read_only)")
+        tables = [
+            str(name)
+            for (name,) in connection.execute(
+                "select table_name from information_schema.tables "
+                "where table_catalog = 'right_side' and table_schema = ? order by 1",
+                [schema],
+            ).fetchall()
+        ]
+        found = {}
+        for table in tables:
+            left_table = f'left_side.{schema}."{table}"'
+            right_table = f'right_side.{schema}."{table}"'
+            row = connection.execute(
+                f"select (select count(*) from (from {left_table} except all from {right_table})), "
+                f"(select count(*) from (from {right_table} except all from {left_table})), "
+                f"(select count(*) from {right_table})"
+            ).fetchone()
+            assert row is not None
+            found[table] = (int(row[0]), int(row[1]), int(row[2]))
+    return found

@@ -11,7 +11,8 @@
     A model opts in with:
         -- depends_on: {{ ref('int_disclosures_changed') }}
         {{ config(**per_disclosure_incremental()) }}
-    and reads each per-disclosure input through changed_disclosures_only(ref(...)).
+    and reads each per-disclosure input through changed_disclosures_only(ref(...)), a raw kind through
+    changed_raw_rows('raw_...').
 -#}
 {% macro per_disclosure_incremental() -%}
     {{ return(adapter.dispatch('per_disclosure_incremental', 'budget_warehouse')()) }}
@@ -32,19 +33,25 @@
 
 {#- The rows of `relation` for the disclosures to compute: all of them, or on an incremental run the changed
     ones. A raw row with no disclosure id (rejected in staging) belongs to no disclosure: such rows are
-    computed again on every run, as they are deleted on every run. Raw ids are compared trimmed, as staging
-    reads them. -#}
-{% macro changed_disclosures_only(relation) -%}
+    computed again on every run, as they are deleted on every run. Models' ids are trimmed already; raw ids
+    are compared trimmed (changed_raw_rows), as staging reads them (trimming every id cost 0.8 s a scan of
+    the 9.6 M findings at 10,000 disclosures, against 0.09 s). -#}
+{% macro changed_disclosures_only(relation, id_expression='disclosure_id') -%}
     {%- if is_incremental() -%}
         (
             select * from {{ relation }}
             where
-                coalesce(trim(disclosure_id), '') = ''
-                or trim(disclosure_id) in (select changed.disclosure_id from {{ ref('int_disclosures_changed') }} as changed)
+                coalesce({{ id_expression }}, '') = ''
+                or {{ id_expression }} in (select changed.disclosure_id from {{ ref('int_disclosures_changed') }} as changed)
         )
     {%- else -%}
         {{ relation }}
     {%- endif -%}
+{%- endmacro %}
+
+{#- The landed rows of a raw kind (raw_relation) for the disclosures to compute, their ids trimmed. -#}
+{% macro changed_raw_rows(raw_name) -%}
+    {{ changed_disclosures_only(raw_relation(raw_name), id_expression='trim(disclosure_id)') }}
 {%- endmacro %}
 
 {#- Before an incremental run appends them again: the rows of the changed disclosures (including those that

@@ -11,6 +11,7 @@ import pytest
 from budget_warehouse.landing.contract import SAMPLE_DIR
 from budget_warehouse.landing.land import LANDING_SCHEMA, LandingResult, land
 from budget_warehouse.nightly import landing_reuse_source
+from tests.same_answers import differences
 
 CHANGED_FILE = "raw_named_units.csv"
 
@@ -30,35 +31,8 @@ def published(tmp_path: Path, raw_dir: Path) -> Path:
     return database
 
 
-def differences(left: Path, right: Path) -> dict[str, tuple[int, int, int]]:
-    """Per landing table: rows only in left, rows only in right (as multisets), and rows in right."""
-    with duckdb.connect() as connection:
-        connection.execute(f"attach '{left}' as left_side (read_only)")
-        connection.execute(f"attach '{right}' as right_side (read_only)")
-        tables = [
-            str(name)
-            for (name,) in connection.execute(
-                "select table_name from information_schema.tables "
-                "where table_catalog = 'right_side' and table_schema = ? order by 1",
-                [LANDING_SCHEMA],
-            ).fetchall()
-        ]
-        found = {}
-        for table in tables:
-            left_table = f'left_side.{LANDING_SCHEMA}."{table}"'
-            right_table = f'right_side.{LANDING_SCHEMA}."{table}"'
-            row = connection.execute(
-                f"select (select count(*) from (from {left_table} except all from {right_table})), "
-                f"(select count(*) from (from {right_table} except all from {left_table})), "
-                f"(select count(*) from {right_table})"
-            ).fetchone()
-            assert row is not None
-            found[table] = (int(row[0]), int(row[1]), int(row[2]))
-    return found
-
-
 def assert_same_landing(left: Path, right: Path) -> None:
-    found = differences(left, right)
+    found = differences(left, right, LANDING_SCHEMA)
     # what changed since the published landing: nothing on a landing from scratch, by design
     found.pop("disclosures_changed")
     assert {table: counts[:2] for table, counts in found.items()} == {table: (0, 0) for table in found}

@@ -4,7 +4,7 @@
 with
 
 source as (
-    select * from {{ changed_disclosures_only(raw_relation('raw_named_units')) }}
+    select * from {{ changed_raw_rows('raw_named_units') }}
 ),
 
 disclosures as (

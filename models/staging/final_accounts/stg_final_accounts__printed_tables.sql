@@ -4,7 +4,7 @@
 with
 
 source as (
-    select * from {{ changed_disclosures_only(raw_relation('raw_printed_tables')) }}
+    select * from {{ changed_raw_rows('raw_printed_tables') }}
 ),
 
 disclosures as (

@@ -4,7 +4,7 @@
 with
 
 source as (
-    select * from {{ changed_disclosures_only(raw_relation('raw_self_evaluation_items')) }}
+    select * from {{ changed_raw_rows('raw_self_evaluation_items') }}
 ),
 
 disclosures as (

@@ -4,7 +4,7 @@
 with
 
 source as (
-    select * from {{ changed_disclosures_only(raw_relation('raw_summary_lines')) }}
+    select * from {{ changed_raw_rows('raw_summary_lines') }}
 ),
 
 disclosures as (

@@ -4,7 +4,7 @@
 with
 
 source as (
-    select * from {{ changed_disclosures_only(raw_relation('raw_table_totals')) }}
+    select * from {{ changed_raw_rows('raw_table_totals') }}
 ),
 
 disclosures as (

@@ -4,7 +4,7 @@
 with
 
 source as (
-    select * from {{ changed_disclosures_only(raw_relation('raw_text_claims')) }}
+    select * from {{ changed_raw_rows('raw_text_claims') }}
 ),
 
 disclosures as (

@@ -4,7 +4,7 @@
 with
 
 source as (
-    select * from {{ changed_disclosures_only(raw_relation('raw_three_public_expenses')) }}
+    select * from {{ changed_raw_rows('raw_three_public_expenses') }}
 ),
 
 disclosures as (
