@@ -6,11 +6,18 @@ published warehouse records the SHA-256 of the project that built it (`landing.b
 any change to the models, macros, reference seeds, dbt's configuration or the installed dbt and DuckDB
 means a build from scratch. The stewards' decisions and the raw sample are data, not project: a decision
 recorded during the day does not cost a full build.
+
+It is right only while the published file holds what the nightly published, too. Readers open it
+read-only, which never writes it; anything that did (rows deleted by hand, a `dbt run` against it, a file
+restored from a backup) would otherwise be kept night after night for the disclosures that did not change.
+The nightly records the file's inode, size and modification time beside it when it publishes
+(`<file>.published`); a file that no longer matches them is rebuilt from its raw files.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -86,6 +93,40 @@ def selection_options(dbt_args: list[str]) -> frozenset[str]:
     return SELECTION_OPTIONS.intersection(arg.split("=")[0] for arg in dbt_args)
 
 
+def published_stamp(published: Path) -> Path:
+    """Where the nightly records how it left the published file."""
+    return published.with_name(published.name + ".published")
+
+
+def _file_identity(path: Path) -> dict[str, int]:
+    status = path.stat()
+    return {"inode": status.st_ino, "size": status.st_size, "modified_ns": status.st_mtime_ns}
+
+
+def record_published(published: Path) -> None:
+    """Record the file just renamed into place as the nightly published it (replaced whole, by a rename)."""
+    stamp = published_stamp(published)
+    incoming = stamp.with_name(stamp.name + ".incoming")
+    incoming.write_text(json.dumps(_file_identity(published)) + "\n", encoding="utf-8")
+    os.replace(incoming, stamp)
+
+
+def written_since_published(published: Path) -> str | None:
+    """Why the published file may not hold what the nightly published (it was written to, replaced, or
+    nothing says how the nightly left it); None when it is as published."""
+    try:
+        recorded = json.loads(published_stamp(published).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return f"no record of how the nightly published {published.name} ({published_stamp(published).name})"
+    try:
+        current = _file_identity(published)
+    except OSError as error:
+        return f"the published warehouse cannot be read ({error.strerror or error})"
+    if recorded != current:
+        return "the published warehouse was written to or replaced since the nightly published it"
+    return None
+
+
 def incremental_refusal(published: Path, dbt_args: list[str]) -> str | None:
     """Why tonight's build must be from scratch; None when it may be incremental."""
     if "--full-refresh" in dbt_args:
@@ -96,6 +137,9 @@ def incremental_refusal(published: Path, dbt_args: list[str]) -> str | None:
     published_by = built_by(published)
     if published_by is None:
         return "no published warehouse built by a known project version"
+    written = written_since_published(published)
+    if written:
+        return written
     if published_by.project_version != project_version():
         return "the project changed since the published warehouse was built"
     every = full_build_every()

@@ -3,8 +3,9 @@
 The landing parses only the raw files that changed since the published warehouse landed them; the build
 file starts as a copy of the published file keeping the others' landed rows (budget_warehouse.landing.reuse).
 When the same project built the published warehouse, the copy keeps its models too and the per-disclosure
-models compute only the disclosures whose raw rows changed (budget_warehouse.incremental).
-`--full-refresh` parses every file again and builds every model from scratch.
+models compute only the disclosures whose raw rows changed (budget_warehouse.incremental). A published
+file written to since the nightly published it (`<file>.published` records how it left it) is not built
+on: `--full-refresh` and such a file parse every file again and build every model from scratch.
 
 BI tools may hold the published file open read-only; DuckDB would refuse a writer on it. Building into a
 sibling file and renaming it over the published one never blocks on them, and a failed build leaves the
@@ -39,7 +40,13 @@ import yaml
 from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 from dbt.cli.main import dbtRunner
 
-from budget_warehouse.incremental import incremental_refusal, record_project_version, selection_options
+from budget_warehouse.incremental import (
+    incremental_refusal,
+    record_project_version,
+    record_published,
+    selection_options,
+    written_since_published,
+)
 from budget_warehouse.landing.contract import SAMPLE_DIR
 from budget_warehouse.landing.land import LandingError, land
 from budget_warehouse.pdf_import.inbox import import_inbox
@@ -180,8 +187,15 @@ def guard_refusal(published: Path, building: Path, max_shrink: float) -> list[st
 
 def landing_reuse_source(published: Path, dbt_args: list[str]) -> Path | None:
     """Where the landing takes unchanged raw files from: the published warehouse, unless the user asks dbt
-    for a full refresh, which parses every file again too."""
-    return None if "--full-refresh" in dbt_args else published
+    for a full refresh, which parses every file again too, or the file was written to since the nightly
+    published it (its landed rows may no longer be what its files held)."""
+    if "--full-refresh" in dbt_args or not published.exists():
+        return None
+    written = written_since_published(published)
+    if written:
+        print(f"landing: every raw file is parsed again: {written}")
+        return None
+    return published
 
 
 def raw_folders(options: argparse.Namespace, timer: PhaseTimer) -> list[Path]:
@@ -254,6 +268,7 @@ def build_and_publish(
     with timer.phase("publish"):
         aside = set_stale_wal_aside(published)
         os.replace(building, published)
+        record_published(published)
         _remove(building)
     if aside is not None:
         print(f"nightly: a stale write-ahead log beside the published file was set aside as {aside}")

@@ -24,8 +24,11 @@ from budget_warehouse.incremental import (
     VERSION_TABLE,
     incremental_refusal,
     project_version,
+    published_stamp,
     record_project_version,
+    record_published,
 )
+from budget_warehouse.landing.contract import SAMPLE_DIR
 from budget_warehouse.warehouse_paths import PROJECT_DIR
 from tests.same_answers import differences
 
@@ -186,20 +189,23 @@ def test_an_incremental_night_builds_what_a_build_from_scratch_builds(tmp_path: 
 
 
 def _published_by(path: Path, version: str) -> Path:
-    """A warehouse whose build from scratch `version` recorded."""
+    """A warehouse whose build from scratch `version` recorded, published as the nightly publishes."""
     with duckdb.connect(str(path)) as connection:
         connection.execute("create schema landing")
     record_project_version(path, whole_project=True, incremental=False)
     with duckdb.connect(str(path)) as connection:
         connection.execute(f"update {VERSION_TABLE} set project_version = ?", [version])
+    record_published(path)
     return path
 
 
 def test_a_build_of_part_of_the_project_records_no_version(tmp_path: Path) -> None:
     building = _published_by(tmp_path / "building.duckdb", project_version())
     record_project_version(building, whole_project=False, incremental=True)
+    record_published(building)
     assert incremental_refusal(building, []) == "no published warehouse built by a known project version"
     record_project_version(building, whole_project=True, incremental=False)
+    record_published(building)
     assert incremental_refusal(building, []) is None
 
 
@@ -210,6 +216,7 @@ def test_one_night_in_seven_builds_from_scratch(tmp_path: Path, monkeypatch: pyt
         refusal = incremental_refusal(published, [])
         refusals.append(refusal)
         record_project_version(published, whole_project=True, incremental=refusal is None)
+        record_published(published)
     assert [refusal is None for refusal in refusals] == [True] * 6 + [False] + [True]
     assert "one night in 7 builds from scratch" in (refusals[6] or "")
     monkeypatch.setenv("BUDGET_WAREHOUSE_FULL_BUILD_EVERY", "1")
@@ -246,3 +253,31 @@ def test_the_project_version_follows_the_models_not_the_stewards_decisions(tmp_p
     model = project / "models" / "marts" / "core" / "dim_disclosure.sql"
     model.write_text(model.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert project_version(project) != before
+
+
+def test_a_published_warehouse_written_to_since_is_built_again_from_its_raw_files(tmp_path: Path) -> None:
+    """Rows deleted by hand from the published file: an incremental night would keep the damage for every
+    disclosure whose files did not change; the night after it parses and builds everything instead."""
+    work_dir = tmp_path / "work"
+    _nightly(SAMPLE_DIR, work_dir)
+    published = work_dir / "warehouse.duckdb"
+    count = "select count(*) from marts.fct_identity_checks"
+    with duckdb.connect(str(published), read_only=True) as connection:
+        (published_rows,) = connection.execute(count).fetchone() or (0,)
+    with duckdb.connect(str(published)) as connection:
+        connection.execute("delete from marts.fct_identity_checks where status = 'fail'")
+
+    rebuilt = _nightly(SAMPLE_DIR, work_dir)
+    written = "the published warehouse was written to or replaced since the nightly published it"
+    assert f"landing: every raw file is parsed again: {written}" in rebuilt
+    assert f"dbt build: every model from scratch ({written})" in rebuilt
+    with duckdb.connect(str(published), read_only=True) as connection:
+        assert connection.execute(count).fetchone() == (published_rows,)
+
+    # nothing written since (the report only read it): the next night is incremental again
+    assert "dbt build: incremental" in _nightly(SAMPLE_DIR, work_dir)
+    # a warehouse with no record of its publishing (one published by an earlier version) is rebuilt once
+    published_stamp(published).unlink()
+    assert "dbt build: every model from scratch (no record of how the nightly published" in _nightly(
+        SAMPLE_DIR, work_dir
+    )
