@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from budget_warehouse.incremental import record_published
 from tests.conftest import PROJECT_DIR, built_and_published, run_nightly
 
 
@@ -50,6 +51,7 @@ def test_a_reader_holding_the_file_does_not_block_the_nightly_build(
 ) -> None:
     warehouse = tmp_path / "budget_warehouse.duckdb"
     warehouse.write_bytes(sample_warehouse.read_bytes())
+    record_published(warehouse)  # as the nightly that published it here would have
     bi_tool = duckdb.connect(str(warehouse), read_only=True)
     try:
         result = run_nightly(tmp_path, warehouse)

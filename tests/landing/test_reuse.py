@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from budget_warehouse.incremental import record_published
 from budget_warehouse.landing.contract import SAMPLE_DIR
 from budget_warehouse.landing.land import LANDING_SCHEMA, LandingResult, land
 from budget_warehouse.nightly import landing_reuse_source
@@ -145,8 +146,24 @@ def test_no_readable_published_warehouse_means_parsing_every_file(
 
 def test_full_refresh_parses_every_file_again(tmp_path: Path) -> None:
     published = tmp_path / "budget_warehouse.duckdb"
+    duckdb.connect(str(published)).close()
+    record_published(published)
     assert landing_reuse_source(published, ["--select", "marts"]) == published
     assert landing_reuse_source(published, ["--full-refresh"]) is None
+
+
+def test_a_published_file_written_to_since_it_was_published_is_not_reused(tmp_path: Path) -> None:
+    published = tmp_path / "budget_warehouse.duckdb"
+    assert landing_reuse_source(published, []) is None  # nothing published yet
+    duckdb.connect(str(published)).close()
+    assert landing_reuse_source(published, []) is None  # no record of its publishing
+    record_published(published)
+    with duckdb.connect(str(published), read_only=True) as reader:
+        reader.execute("select 1").fetchall()
+    assert landing_reuse_source(published, []) == published  # read, never written
+    with duckdb.connect(str(published)) as writer:
+        writer.execute("create table edited as select 1 as a")
+    assert landing_reuse_source(published, []) is None
 
 
 def test_what_dbt_built_is_kept_only_for_an_incremental_build(
