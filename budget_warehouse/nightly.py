@@ -268,7 +268,15 @@ def build_and_publish(
     with timer.phase("publish"):
         aside = set_stale_wal_aside(published)
         os.replace(building, published)
-        record_published(published)
+        try:
+            record_published(published)
+        except OSError as error:
+            # published all the same; the stale or missing record makes the next night build from scratch
+            print(
+                f"nightly: published, but not recorded as published ({error}); the next night parses "
+                "every file and builds every model",
+                file=sys.stderr,
+            )
         _remove(building)
     if aside is not None:
         print(f"nightly: a stale write-ahead log beside the published file was set aside as {aside}")

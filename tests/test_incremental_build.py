@@ -37,6 +37,10 @@ CORPUS_SIZE = 22
 
 
 def _nightly(raw_dir: Path, work_dir: Path, *extra: str) -> str:
+    return _nightly_run(raw_dir, work_dir, *extra).stdout
+
+
+def _nightly_run(raw_dir: Path, work_dir: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     run = subprocess.run(
         nightly_command(raw_dir, *extra),
         env=nightly_environment(work_dir),
@@ -45,7 +49,7 @@ def _nightly(raw_dir: Path, work_dir: Path, *extra: str) -> str:
         check=False,
     )
     assert run.returncode in (0, 2), run.stdout[-3000:] + run.stderr[-3000:]
-    return run.stdout
+    return run
 
 
 def _files_of(raw_dir: Path, disclosure_id: str) -> list[Path]:
@@ -278,6 +282,21 @@ def test_a_published_warehouse_written_to_since_is_built_again_from_its_raw_file
     assert "dbt build: incremental" in _nightly(SAMPLE_DIR, work_dir)
     # a warehouse with no record of its publishing (one published by an earlier version) is rebuilt once
     published_stamp(published).unlink()
+    assert "dbt build: every model from scratch (no record of how the nightly published" in _nightly(
+        SAMPLE_DIR, work_dir
+    )
+
+
+def test_a_publish_that_cannot_be_recorded_is_published_and_rebuilt_the_night_after(tmp_path: Path) -> None:
+    work_dir = tmp_path / "work"
+    published = work_dir / "warehouse.duckdb"
+    # where the record is written first is taken by a folder: writing it fails after the rename
+    blocked = published_stamp(published).with_name(published_stamp(published).name + ".incoming")
+    blocked.mkdir(parents=True)
+    first = _nightly_run(SAMPLE_DIR, work_dir)  # exits 0 or 2: published
+    assert "nightly: published, but not recorded as published" in first.stderr
+    assert published.is_file()
+    blocked.rmdir()
     assert "dbt build: every model from scratch (no record of how the nightly published" in _nightly(
         SAMPLE_DIR, work_dir
     )
