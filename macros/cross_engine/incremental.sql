@@ -103,7 +103,12 @@
     {%- if per_slice < 1 -%}
         {{ exceptions.raise_compiler_error("disclosures_per_slice must be a positive number, not " ~ per_slice) }}
     {%- endif -%}
-    {%- set counted = run_query("select count(*) from " ~ raw_relation('raw_disclosures')) -%}
+    {#- nothing landed (a compile against an empty file, as the linter's): nothing to slice -#}
+    {%- set landed = load_relation(source('landing', 'raw_disclosures')) -%}
+    {%- if landed is none -%}
+        {{ return(1) }}
+    {%- endif -%}
+    {%- set counted = run_query("select count(*) from " ~ landed) -%}
     {%- set disclosures = counted.columns[0].values()[0] | int -%}
     {{ return([(disclosures + per_slice - 1) // per_slice, 1] | max) }}
 {%- endmacro %}
