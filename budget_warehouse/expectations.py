@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -259,12 +260,13 @@ def validate(
     """Validate every suite inside DuckDB (GX's SQL datasource, read-only); write GX Data Docs if asked."""
 
     context = _gx_context(data_docs_dir)
-    datasource = add_warehouse_datasource(context, warehouse)
-    try:
-        with datasource_connection(datasource) as connection:
-            outcomes = _validate_suites(context, datasource, suites, connection)
-    finally:
-        close_datasource(datasource)
+    with tempfile.TemporaryDirectory(prefix="gx_spill_") as spill:
+        datasource = add_warehouse_datasource(context, warehouse, Path(spill))
+        try:
+            with datasource_connection(datasource) as connection:
+                outcomes = _validate_suites(context, datasource, suites, connection)
+        finally:
+            close_datasource(datasource)
     return _finish(context, outcomes, data_docs_dir)
 
 

@@ -31,6 +31,9 @@ from budget_warehouse.queryable import Queryable
 _TABLE_NAME = re.compile(r"[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*")
 _COLUMN_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 DUCKDB = "duckdb"
+# What GX's DuckDB may hold in memory. Unbounded, DuckDB takes up to 80% of the machine: at 100,000
+# disclosures the uniqueness of 96 M finding ids took the validation's process to 10.7 GiB.
+GX_MEMORY_LIMIT = "2GB"
 
 
 class _DuckDBDialectName(str):
@@ -72,13 +75,15 @@ def table_exists(connection: Queryable, table: str) -> bool:
     return bool(rows and rows[0][0])
 
 
-def add_warehouse_datasource(context: Any, warehouse: Path) -> Any:
-    """GX's SQL datasource on the warehouse file, read-only, patched to work on DuckDB."""
+def add_warehouse_datasource(context: Any, warehouse: Path, spill: Path) -> Any:
+    """GX's SQL datasource on the warehouse file, read-only, patched to work on DuckDB. Its DuckDB holds
+    at most GX_MEMORY_LIMIT, a larger aggregate spilling into `spill`."""
     patch_gx_for_duckdb()
+    config = {"memory_limit": GX_MEMORY_LIMIT, "temp_directory": str(spill)}
     return context.data_sources.add_sql(
         name="warehouse",
         connection_string=f"duckdb:///{warehouse}",
-        kwargs={"connect_args": {"read_only": True}},
+        kwargs={"connect_args": {"read_only": True, "config": config}},
     )
 
 

@@ -88,3 +88,50 @@ def test_gx_sql_datasource_fails_on_duckdb_without_the_patch_and_works_with_it(
 
     patched = _validate(warehouse, "patched")
     assert patched == {"success": True, "messages": [], "observed": disclosures}
+
+
+GX_DUCKDB_SETTINGS = """
+import json, sys, tempfile
+from pathlib import Path
+import great_expectations as gx
+import great_expectations.expectations as gxe
+from budget_warehouse.gx_duckdb import add_warehouse_datasource, close_datasource, datasource_connection
+
+context = gx.get_context(mode="ephemeral")
+with tempfile.TemporaryDirectory() as spill:
+    datasource = add_warehouse_datasource(context, Path(sys.argv[1]), Path(spill))
+    batch = (
+        datasource.add_query_asset(name="dim_disclosure", query="select * from marts.dim_disclosure")
+        .add_batch_definition_whole_table("whole_table")
+        .get_batch()
+    )
+    result = batch.validate(gxe.ExpectTableRowCountToBeBetween(min_value=1, max_value=1000))
+    with datasource_connection(datasource) as connection:
+        (memory_limit, temp_directory) = connection.execute(
+            "select current_setting('memory_limit'), current_setting('temp_directory')"
+        ).fetchone()
+    close_datasource(datasource)
+    spills = temp_directory == spill
+    print(json.dumps({"success": bool(result.success), "memory_limit": memory_limit, "spills": spills}))
+"""
+
+
+def test_gx_duckdb_holds_its_memory_limit_and_spills_into_a_folder_of_its_own(
+    tmp_path: Path, sample_warehouse: Path
+) -> None:
+    from budget_warehouse.gx_duckdb import GX_MEMORY_LIMIT
+
+    warehouse = tmp_path / "copy.duckdb"
+    shutil.copyfile(sample_warehouse, warehouse)
+    probe = subprocess.run(
+        [sys.executable, "-c", GX_DUCKDB_SETTINGS, str(warehouse)],
+        env=dict(os.environ, GX_ANALYTICS_ENABLED="false"),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    settings = json.loads(probe.stdout.strip().splitlines()[-1])
+    with duckdb.connect(config={"memory_limit": GX_MEMORY_LIMIT}) as connection:
+        (expected_limit,) = connection.execute("select current_setting('memory_limit')").fetchone() or ("",)
+    # unbounded, GX's DuckDB would take up to 80% of the machine's memory
+    assert settings == {"success": True, "memory_limit": expected_limit, "spills": True}

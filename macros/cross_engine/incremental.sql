@@ -101,10 +101,13 @@
     {%- endif -%}
     {%- set per_slice = var('disclosures_per_slice') | int -%}
     {%- if per_slice < 1 -%}
-        {{ exceptions.raise_compiler_error("disclosures_per_slice must be a positive number, not " ~ per_slice) }}
+        {{ exceptions.raise_compiler_error(
+            "disclosures_per_slice must be a whole number above 0, not " ~ var('disclosures_per_slice')
+        ) }}
     {%- endif -%}
-    {#- nothing landed (a compile against an empty file, as the linter's): nothing to slice -#}
-    {%- set landed = load_relation(source('landing', 'raw_disclosures')) -%}
+    {#- nothing landed (a compile against an empty file, as the linter's): nothing to slice. The landing
+        schema looked up, not source(): a unit test may not read a source its fixtures do not give. -#}
+    {%- set landed = adapter.get_relation(database=target.database, schema='landing', identifier='raw_disclosures') -%}
     {%- if landed is none -%}
         {{ return(1) }}
     {%- endif -%}
