@@ -36,6 +36,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import yaml
 from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 from dbt.cli.main import dbtRunner
@@ -289,7 +290,9 @@ def validate_published(timer: PhaseTimer, validate: Callable[[], int]) -> int:
     try:
         with timer.phase("validation and report"):
             status = validate()
-    except OSError as error:
+    # DuckDB's own writes (the exports' COPY) fail with its IOException, not an OSError: a full disk there
+    # is a report that could not be written as much as any other
+    except (OSError, duckdb.IOException) as error:
         print(f"nightly: published, but the report could not be written: {error}", file=sys.stderr)
         status = REPORT_FAILED
     print(timer.summary())

@@ -16,7 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from budget_warehouse.nightly import NOT_PUBLISHED, REPORT_FAILED, WAREHOUSE_BUSY
+from budget_warehouse.nightly import NOT_PUBLISHED, REPORT_FAILED, WAREHOUSE_BUSY, validate_published
+from budget_warehouse.phase_timer import PhaseTimer
 from tests.conftest import PROJECT_DIR, built_and_published, project_env, run_nightly
 
 SAMPLE_DIR = PROJECT_DIR / "seeds" / "sample"
@@ -208,6 +209,23 @@ def hostile_folder_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, 
     result = run_nightly(tmp_path, warehouse, "--raw-dir", str(raw_dir))
     assert built_and_published(result), result.stdout[-3000:] + result.stderr[-3000:]
     return warehouse, raw_dir, result.stdout
+
+
+def test_a_report_duckdb_cannot_write_is_a_report_failure_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A full disk under the exports fails DuckDB's COPY with its IOException, which is no OSError: the job
+    still says the warehouse was published and the report was not written, with its own exit code."""
+    not_a_folder = tmp_path / "reports"
+    not_a_folder.write_text("", encoding="utf-8")
+
+    def export() -> int:
+        with duckdb.connect() as connection:
+            connection.execute(f"copy (select 1 as finding) to '{not_a_folder / 'findings.json'}'")
+        return 0
+
+    assert validate_published(PhaseTimer(), export) == REPORT_FAILED
+    assert "nightly: published, but the report could not be written" in capsys.readouterr().err
 
 
 def test_every_fault_is_rejected_with_its_file_exact_line_and_reason(
