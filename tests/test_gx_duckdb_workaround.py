@@ -18,6 +18,8 @@ from pathlib import Path
 
 import duckdb
 
+from budget_warehouse.gx_duckdb import GX_MEMORY_LIMIT
+
 REMOVE_THE_PATCH = (
     "GX's SQL datasource now validates on DuckDB without the patch: upstream fixed GX issues 10738/11579. "
     "Remove patch_gx_for_duckdb from budget_warehouse/gx_duckdb.py (and this test's unpatched half)."
@@ -119,8 +121,6 @@ with tempfile.TemporaryDirectory() as spill:
 def test_gx_duckdb_holds_its_memory_limit_and_spills_into_a_folder_of_its_own(
     tmp_path: Path, sample_warehouse: Path
 ) -> None:
-    from budget_warehouse.gx_duckdb import GX_MEMORY_LIMIT
-
     warehouse = tmp_path / "copy.duckdb"
     shutil.copyfile(sample_warehouse, warehouse)
     probe = subprocess.run(
