@@ -101,35 +101,63 @@ def _is_header(row: list[str]) -> bool:
     return "disclosure_id" in (cell.strip().lower() for cell in row)
 
 
+@dataclass
+class _LinesTaken:
+    """The lines the csv module took for the record it read last: how many, and the last one."""
+
+    count: int = 0
+    last: str = ""
+
+
 def _parse(handle: TextIO, parsed: ParsedFile, out: TextIO) -> None:
     """One pass over the records; the raw text of what is not loaded is read afterwards (it is rare).
 
-    A record on one line, without quotes, whose columns are the contract's in order, is copied as its line
-    with the provenance appended: most records of most files, and the fast path at scale. Anything else is
-    re-written by the csv module, so the engine reads exactly what this parser read.
+    Once the header is known, sound and in the contract's order, a line with no quote, the header's
+    number of commas and a first cell that is not blank is a record of exactly that line: it is
+    copied with the provenance appended, without the csv module (most lines of most files, and most of the
+    landing's time at scale). Any other line starts a record the csv module reads, across lines if quoted,
+    and is re-written by it, so the engine reads exactly what this parser read.
     """
     kind = parsed.kind
-    last_line = [""]
-
-    def lines() -> Iterator[str]:
-        for line in handle:
-            last_line[0] = line
-            yield line
-
-    reader = csv.reader(lines())
     writer = csv.writer(out, lineterminator="\n")
     header: list[str] | None = None
     positions: list[int | None] = []
     in_contract_order = False
     disclosure_position = 0
-    line_before = 0
+    # the commas of a line that may be copied as it is; -1 until the header allows it
+    copied_line_commas = -1
+    line_number = 0
     rows_seen = 0
     provenance = [str(parsed.path), "", parsed.sha256]
     # the file name as one CSV cell, quoted as the writer would (it may hold a comma or a quote)
     suffix = _csv_cell(str(parsed.path))
-    for row in reader:
-        start, span = line_before + 1, reader.line_num - line_before
-        line_before = reader.line_num
+    file_cell, sha256_cell = f",{suffix},", f",{parsed.sha256}\n"
+    taken = _LinesTaken()
+
+    def record_lines(first: str) -> Iterator[str]:
+        taken.count, taken.last = 1, first
+        yield first
+        for line in handle:
+            taken.count += 1
+            taken.last = line
+            yield line
+
+    for line in handle:
+        start = line_number + 1
+        if (
+            copied_line_commas >= 0
+            and line.count(",") == copied_line_commas
+            and '"' not in line
+            and line.split(",", 1)[0].strip()
+        ):
+            line_number = start
+            parsed.record_lines += 1
+            out.write(f"{line.rstrip(LINE_ENDS)}{file_cell}{start}{sha256_cell}")
+            parsed.landed_records += 1
+            continue
+        row = next(csv.reader(record_lines(line)))
+        span, last_line = taken.count, taken.last
+        line_number += span
         if not (row and row[0].strip()) and not "".join(row).strip():
             parsed.not_loaded.append(NotLoadedLine(start, "blank", "blank line", "", span=span))
             parsed.blank_lines += span
@@ -144,6 +172,8 @@ def _parse(handle: TextIO, parsed: ParsedFile, out: TextIO) -> None:
                 positions = [header.index(column) if column in header else None for column in kind.columns]
                 in_contract_order = header == list(kind.columns)
                 disclosure_position = header.index("disclosure_id")
+                if in_contract_order and not parsed.header_problem:
+                    copied_line_commas = len(header) - 1
                 continue
             is_title = rows_seen <= HEADER_SEARCH_ROWS
             reason = (
@@ -162,8 +192,8 @@ def _parse(handle: TextIO, parsed: ParsedFile, out: TextIO) -> None:
         parsed.record_lines += span
         if not parsed.header_problem and len(row) == len(header):
             provenance[1] = str(start)
-            if in_contract_order and span == 1 and '"' not in last_line[0]:
-                out.write(f"{last_line[0].rstrip(LINE_ENDS)},{suffix},{start},{parsed.sha256}\n")
+            if in_contract_order and span == 1 and '"' not in last_line:
+                out.write(f"{last_line.rstrip(LINE_ENDS)},{suffix},{start},{parsed.sha256}\n")
             elif in_contract_order:
                 writer.writerow(row + provenance)
             else:

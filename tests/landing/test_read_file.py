@@ -52,6 +52,36 @@ def test_lines_count_physical_lines_through_title_blank_and_quoted_newlines(tmp_
     assert (parsed.landed_records, parsed.rejected_records) == (3, 1)
 
 
+def test_lines_copied_as_they_are_and_lines_the_csv_module_reads_interleave_in_order(tmp_path: Path) -> None:
+    # Most records are copied as their line; each of these looks like such a line but is not one, and
+    # must go through the csv module between copied lines, in file order and at its own line number.
+    content = (
+        f"{HEADER}\r\n"
+        "d1,L1,1,甲,s\r\n"  # copied
+        ",L1,2,乙,s\r\n"  # a blank first cell: read as a record, not taken for a blank line
+        ",,,,\r\n"  # commas only: a blank line
+        "\u3000,\u3000,\u3000,\u3000,\u3000\r\n"  # ideographic spaces only: a blank line too
+        'd1,L1,3,"丙,\r\n丁",s\r\n'  # a quoted line end: its first line has the header's four commas
+        "d1,L1,4,戊,s,\r\n"  # a comma too many: ragged
+        "d1,L1,5,己\x00,s\r\n"  # a NUL
+        "d1,L1,6,庚,s"  # copied, the last line without its end
+    ).encode()
+    parsed, rows = parse(tmp_path, "raw_named_units.csv", content)
+
+    assert [(row["item_no"], row["unit_name"], row["source_line"]) for row in rows] == [
+        ("1", "甲", "2"),
+        ("2", "乙", "3"),
+        ("3", "丙,\r\n丁", "6"),
+        ("5", "己\x00", "9"),
+        ("6", "庚", "10"),
+    ]
+    assert rows[1]["disclosure_id"] == ""
+    not_loaded = [(line.line, line.line_kind) for line in parsed.not_loaded]
+    assert not_loaded == [(4, "blank"), (5, "blank"), (8, "rejected")]
+    assert parsed.physical_lines == parsed.parsed_lines == 10
+    assert (parsed.landed_records, parsed.rejected_records) == (5, 1)
+
+
 def test_a_header_missing_a_column_rejects_every_record_and_names_the_column(tmp_path: Path) -> None:
     content = b"disclosure_id,list_id,item_no,source_section\nd1,L1,1,s\nd1,L1,2,s\n"
     parsed, rows = parse(tmp_path, "raw_named_units.csv", content)
