@@ -44,9 +44,22 @@ class _DuckDBDialectName(str):
         return str(self)
 
 
+def _no_progress_bar(dbapi_connection: Any, _record: Any) -> None:
+    # a setting of the connection, not of the database: duckdb_engine's config cannot carry it
+    if type(dbapi_connection).__module__.startswith("duckdb_engine"):
+        dbapi_connection.execute("set enable_progress_bar = false")
+
+
 def patch_gx_for_duckdb() -> None:
-    """Make GX keep its DuckDB connection open while it reads results (idempotent)."""
+    """Make GX keep its DuckDB connection open while it reads results, and let none of its DuckDB
+    connections draw a progress bar into the nightly's log (queryable.report_session says why); idempotent.
+    GX makes the engines itself, so every new connection of any pool is looked at."""
     from great_expectations.execution_engine import sqlalchemy_execution_engine as engine
+    from sqlalchemy import event
+    from sqlalchemy.pool import Pool
+
+    if not event.contains(Pool, "connect", _no_progress_bar):
+        event.listen(Pool, "connect", _no_progress_bar)
 
     persisted = tuple(engine._PERSISTED_CONNECTION_DIALECTS)
     if any(dialect == DUCKDB for dialect in persisted):

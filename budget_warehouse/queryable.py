@@ -72,12 +72,15 @@ def copy_csv(connection: Queryable, query: str, target: IO[str]) -> None:
     _server(connection).copy_csv(query, target)
 
 
-def bound_memory(connection: Queryable, spill: Path, memory_limit: str) -> None:
+def report_session(connection: Queryable, spill: Path, memory_limit: str) -> None:
     """DuckDB runs inside this process: its memory is held to `memory_limit`, a larger sort spilling into
-    `spill`. A server's memory is its own configuration's business, so nothing is set there."""
+    `spill`, and it draws no progress bar (DuckDB draws one for a query of more than 2 s, onto the nightly's
+    log: 290 lines of bars at 100,000 disclosures). A server's session is its own configuration's business,
+    so nothing is set there."""
     if isinstance(connection, duckdb.DuckDBPyConnection):
         connection.execute(f"set memory_limit = '{memory_limit}'")
         connection.execute(f"set temp_directory = '{spill}'")
+        connection.execute("set enable_progress_bar = false")
 
 
 def is_duckdb(connection: Queryable) -> bool:

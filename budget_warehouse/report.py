@@ -32,7 +32,7 @@ import jinja2
 
 from budget_warehouse.evidence import EvidenceImage
 from budget_warehouse.expectations import ExpectationOutcome
-from budget_warehouse.queryable import Queryable, bound_memory, copy_csv, execute_own, is_duckdb, stream
+from budget_warehouse.queryable import Queryable, copy_csv, execute_own, is_duckdb, report_session, stream
 from budget_warehouse.review import (
     FINDINGS_MART,
     PREVIOUS_IDS,
@@ -904,7 +904,7 @@ def _write_pages_apart(warehouse: str, run_dir: Path, data: PagesData, written: 
     connection = duckdb.connect(warehouse, read_only=True)
     try:
         with tempfile.TemporaryDirectory(prefix="report_pages_") as spill:
-            bound_memory(connection, Path(spill), PAGE_PROCESS_MEMORY_LIMIT)
+            report_session(connection, Path(spill), PAGE_PROCESS_MEMORY_LIMIT)
             connection.execute(
                 f"create temporary table {FAILING_FINDINGS} as "
                 f"select * from {checked_relation(data.findings_relation)} "

@@ -30,7 +30,7 @@ from budget_warehouse import dbt_docs
 from budget_warehouse.evidence import candidates, render_evidence
 from budget_warehouse.expectations import ExpectationOutcome, load_suites, validate
 from budget_warehouse.gx_duckdb import open_read_only
-from budget_warehouse.queryable import Queryable, bound_memory
+from budget_warehouse.queryable import Queryable, report_session
 from budget_warehouse.report import (
     MEMORY_LIMIT,
     PagesData,
@@ -232,7 +232,7 @@ def _validate_and_report(
             outcomes = run_suites(run_dir / "gx_data_docs")
             with open_reader() as connection, tempfile.TemporaryDirectory(prefix="report_") as spill:
                 # DuckDB's share of the report stays bounded: a larger sort spills here
-                bound_memory(connection, Path(spill), MEMORY_LIMIT)
+                report_session(connection, Path(spill), MEMORY_LIMIT)
                 has_previous = load_previous_finding_ids(connection, reports_root / LATEST)
                 comparison = compare_runs(connection, has_previous)
                 blockers = blocking_failures(outcomes, comparison.acknowledged)

@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Dialog, Page, sync_playwright
 
 from budget_warehouse.bench.run import bench
+from budget_warehouse.queryable import report_session
 from budget_warehouse.report import (
     DISCLOSURE_PAGES,
     PARALLEL_PAGES_FROM,
@@ -286,3 +287,18 @@ def test_every_failing_finding_is_listed_once_on_the_pages_and_in_the_exports(
             for finding_id in FINDING_ROW.findall(page.read_text(encoding="utf-8"))
         ]
         assert sorted(on_pages) == failing, folder
+
+
+def test_the_reports_duckdb_session_is_bounded_spills_apart_and_draws_no_progress_bar(tmp_path: Path) -> None:
+    # DuckDB's default depends on how the process runs (on in the nightly, off under pytest): turned on here
+    with duckdb.connect() as connection:
+        connection.execute("set enable_progress_bar = true")
+        report_session(connection, tmp_path, "1GB")
+        (memory_limit, temp_directory, progress_bar) = connection.execute(
+            "select current_setting('memory_limit'), current_setting('temp_directory'), "
+            "current_setting('enable_progress_bar')"
+        ).fetchone() or ("", "", True)
+    with duckdb.connect(config={"memory_limit": "1GB"}) as connection:
+        (expected_limit,) = connection.execute("select current_setting('memory_limit')").fetchone() or ("",)
+    # a bar is drawn for any query of more than 2 s: at 100,000 disclosures, hundreds of lines of log
+    assert (memory_limit, temp_directory, progress_bar) == (expected_limit, str(tmp_path), False)

@@ -416,6 +416,23 @@ completion_rows as (
 ),
 
 -- NAR-05 -------------------------------------------------------------------------------------------
+-- only a subject stated more than once (agreed counts its statements) can be stated again: ordering every
+-- statement in a window was a third of this model at 10,000 disclosures, where most are stated once
+restated as (
+    select narrative.*
+    from narrative
+    inner join agreed
+        on
+            narrative.disclosure_id = agreed.disclosure_id
+            and narrative.subject_type is not distinct from agreed.subject_type
+            and narrative.subject_code is not distinct from agreed.subject_code
+            and narrative.metric is not distinct from agreed.metric
+            and narrative.unit is not distinct from agreed.unit
+    where
+        agreed.statement_count > 1
+        and coalesce(narrative.direction_word, '') not in ('以上', '以下', '以内')
+),
+
 statements_in_order as (
     select
         *,
@@ -423,8 +440,7 @@ statements_in_order as (
         first_value(figure_id) over same_figure as first_figure_id,
         first_value(section) over same_figure as first_section,
         row_number() over same_figure as statement_no
-    from narrative
-    where coalesce(direction_word, '') not in ('以上', '以下', '以内')
+    from restated
     window same_figure as (
         partition by disclosure_id, subject_type, subject_code, metric, unit
         order by figure_id

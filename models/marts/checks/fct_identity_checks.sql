@@ -117,31 +117,35 @@ final as (
         formatted.decided_status as status,
         case
             when formatted.decided_status in ('not_applicable', 'insufficient_data')
-                then
-                    catalogue.title_zh || '：' || coalesce(formatted.subject_name, formatted.subject)
-                    || ' 未检查（' || coalesce(formatted.note_zh, '缺少数据') || '）'
-            else
-                catalogue.title_zh || '：' || coalesce(formatted.subject_name, formatted.subject)
-                || ' 列示 ' || formatted.provided_text
-                || '，应为 ' || formatted.expected_text
-                || '，差额 ' || formatted.difference_text
-                || coalesce(' ' || formatted.unit, '')
-                || coalesce('（容差 ' || formatted.tolerance_text || '）', '')
-                || coalesce('。' || formatted.note_zh, '')
+                then {{ joined_text([
+                    'catalogue.title_zh', "'：'", 'coalesce(formatted.subject_name, formatted.subject)',
+                    "' 未检查（'", "coalesce(formatted.note_zh, '缺少数据')", "'）'",
+                ]) }}
+            else {{ joined_text([
+                'catalogue.title_zh', "'：'", 'coalesce(formatted.subject_name, formatted.subject)',
+                "' 列示 '", 'formatted.provided_text',
+                "'，应为 '", 'formatted.expected_text',
+                "'，差额 '", 'formatted.difference_text',
+                "coalesce(' ' || formatted.unit, '')",
+                "coalesce('（容差 ' || formatted.tolerance_text || '）', '')",
+                "coalesce('。' || formatted.note_zh, '')",
+            ]) }}
         end as message_zh,
         case
             when formatted.decided_status in ('not_applicable', 'insufficient_data')
-                then
-                    catalogue.title_en || ': ' || formatted.subject
-                    || ' not checked (' || coalesce(formatted.note_en, 'missing data') || ')'
-            else
-                catalogue.title_en || ': ' || formatted.subject
-                || ' stated ' || formatted.provided_text
-                || ', expected ' || formatted.expected_text
-                || ', difference ' || formatted.difference_text
-                || coalesce(' ' || formatted.unit, '')
-                || coalesce(' (tolerance ' || formatted.tolerance_text || ')', '')
-                || coalesce('. ' || formatted.note_en, '')
+                then {{ joined_text([
+                    'catalogue.title_en', "': '", 'formatted.subject',
+                    "' not checked ('", "coalesce(formatted.note_en, 'missing data')", "')'",
+                ]) }}
+            else {{ joined_text([
+                'catalogue.title_en', "': '", 'formatted.subject',
+                "' stated '", 'formatted.provided_text',
+                "', expected '", 'formatted.expected_text',
+                "', difference '", 'formatted.difference_text',
+                "coalesce(' ' || formatted.unit, '')",
+                "coalesce(' (tolerance ' || formatted.tolerance_text || ')', '')",
+                "coalesce('. ' || formatted.note_en, '')",
+            ]) }}
         end as message_en,
         formatted.source_sections,
         sources.source_document,
