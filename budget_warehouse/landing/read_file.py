@@ -193,7 +193,7 @@ def _parse(handle: TextIO, parsed: ParsedFile, out: TextIO) -> None:
         if not parsed.header_problem and len(row) == len(header):
             provenance[1] = str(start)
             if in_contract_order and span == 1 and '"' not in last_line:
-                out.write(f"{last_line.rstrip(LINE_ENDS)},{suffix},{start},{parsed.sha256}\n")
+                out.write(f"{last_line.rstrip(LINE_ENDS)}{file_cell}{start}{sha256_cell}")
             elif in_contract_order:
                 writer.writerow(row + provenance)
             else:

@@ -422,12 +422,7 @@ restated as (
     select narrative.*
     from narrative
     inner join agreed
-        on
-            narrative.disclosure_id = agreed.disclosure_id
-            and narrative.subject_type is not distinct from agreed.subject_type
-            and narrative.subject_code is not distinct from agreed.subject_code
-            and narrative.metric is not distinct from agreed.metric
-            and narrative.unit is not distinct from agreed.unit
+        on {{ same_narrative_subject('narrative', 'agreed') }}
     where
         agreed.statement_count > 1
         and coalesce(narrative.direction_word, '') not in ('以上', '以下', '以内')

@@ -34,12 +34,7 @@ counted as {{ materialized_cte() }} (
         statement_counts.statement_count
     from figures
     inner join statement_counts
-        on
-            figures.disclosure_id = statement_counts.disclosure_id
-            and figures.subject_type is not distinct from statement_counts.subject_type
-            and figures.subject_code is not distinct from statement_counts.subject_code
-            and figures.metric is not distinct from statement_counts.metric
-            and figures.unit is not distinct from statement_counts.unit
+        on {{ same_narrative_subject('figures', 'statement_counts') }}
 ),
 
 -- what the aggregates below give for a single statement
