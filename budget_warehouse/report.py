@@ -32,6 +32,7 @@ import jinja2
 
 from budget_warehouse.evidence import EvidenceImage
 from budget_warehouse.expectations import ExpectationOutcome
+from budget_warehouse.linked_files import link_or_copy
 from budget_warehouse.queryable import Queryable, copy_csv, execute_own, is_duckdb, report_session, stream
 from budget_warehouse.review import (
     FINDINGS_MART,
@@ -105,9 +106,12 @@ DISCLOSURE_PAGES = "disclosures"
 PAGE_SOURCES = tuple(
     TEMPLATES / name for name in ("disclosure.html.j2", "_macros.html.j2", "chart.svg.j2", "report.js")
 )
-# The line below <!doctype html> of a disclosure page written on DuckDB: what it shows, and when.
+# The line below <!doctype html> of a disclosure page written on DuckDB: what it shows, and the run that
+# rendered it.
 PAGE_STAMP = re.compile(r"<!-- budget-warehouse page ([0-9a-f]{64}) run (\S+) -->")
-PAGE_END = "</html>\n"
+PAGE_END_BYTES = b"</html>\n"
+# the page's stamp is on its second line, well within its first bytes
+PAGE_HEAD_BYTES = 512
 # Disclosure pages are written this many disclosures at a time, each batch's findings and chart rows read
 # by one query: memory stays flat in the number of disclosures.
 PAGE_BATCH = 500
@@ -203,7 +207,7 @@ class PagesData:
     evidence_images: dict[str, EvidenceImage] = field(default_factory=dict)
     # the failing findings are read from here when the report is written, never held all at once
     findings_relation: str = FINDINGS_MART
-    # the last run's folder: a disclosure page whose data has not changed since is copied from it
+    # the last run's folder: a disclosure page whose data has not changed since is reused from it
     previous_run_dir: Path | None = None
 
 
@@ -213,11 +217,11 @@ class PagesWritten:
 
     apart: bool = False  # by processes of their own (disclosure_pages_apart)
     rendered: int = 0
-    copied: int = 0  # unchanged since the last run
+    reused: int = 0  # unchanged since the last run: its page linked into this run
 
     def add(self, other: PagesWritten) -> None:
         self.rendered += other.rendered
-        self.copied += other.copied
+        self.reused += other.reused
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -772,35 +776,23 @@ def findings_digests(connection: Queryable, relation: str, between: tuple[str, s
 
 
 def previous_pages(previous_run_dir: Path | None) -> dict[str, tuple[Path, str]]:
-    """The last run's disclosure pages by key, each with its file and its run's time."""
+    """The last run's whole disclosure pages by key, each with its file and the run that rendered it. A page
+    without its end (a run killed or a disk filled while writing it) is left out: it is rendered again."""
     if previous_run_dir is None:
         return {}
     pages: dict[str, tuple[Path, str]] = {}
     for path in sorted((previous_run_dir / DISCLOSURE_PAGES).glob("*.html")):
         try:
-            with path.open(encoding="utf-8") as handle:
-                head = handle.read(512)
-        except (OSError, UnicodeDecodeError):
+            with path.open("rb") as handle:
+                head = handle.read(PAGE_HEAD_BYTES).decode("utf-8", errors="replace")
+                handle.seek(-len(PAGE_END_BYTES), os.SEEK_END)
+                whole = handle.read() == PAGE_END_BYTES
+        except OSError:
             continue
         stamp = PAGE_STAMP.search(head)
-        if stamp:
+        if stamp and whole:
             pages[stamp.group(1)] = (path, stamp.group(2))
     return pages
-
-
-def _copied_page(previous: tuple[Path, str] | None, generated_at: str) -> str | None:
-    """The last run's page with this run's time, if it is there whole; else None (render it)."""
-    if previous is None:
-        return None
-    path, previous_run = previous
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    if not text.endswith(PAGE_END):
-        return None
-    # the run's time is printed twice, in the stamp and the header, both above the findings
-    return text.replace(f"run {previous_run}", f"run {generated_at}", 2)
 
 
 def write_disclosure_pages(
@@ -816,9 +808,9 @@ def write_disclosure_pages(
     order, so a batch is a range of ids, the same range to DuckDB's ordering), so only one batch's findings
     are ever held.
 
-    On DuckDB, each page carries its key (page_key); a page whose key is that of a page of the last run
-    (data.previous_run_dir) is copied from it with this run's time, and only the findings of the pages to
-    render are read."""
+    On DuckDB, each page carries its key (page_key); a page whose key is that of a whole page of the last
+    run (data.previous_run_dir) is that page, linked into this run (link_or_copy) and still saying the run
+    that rendered it, and only the findings of the pages to render are read."""
     folder = run_dir / DISCLOSURE_PAGES
     folder.mkdir(parents=True, exist_ok=True)
     template = _environment().get_template("disclosure.html.j2")
@@ -837,7 +829,7 @@ def write_disclosure_pages(
             *read_execution_charts(connection, between),
         ):
             charts[chart.disclosure_id].append(chart)
-        # off DuckDB pages carry no key: none is ever copied there
+        # off DuckDB pages carry no key: none is ever reused there
         digests = findings_digests(connection, source, between) if in_sql else {}
         keys = {
             disclosure.disclosure_id: page_key(
@@ -849,12 +841,13 @@ def write_disclosure_pages(
             for disclosure in batch
             if in_sql
         }
-        copied: dict[str, str] = {}
-        for disclosure_id, key in keys.items():
-            text = _copied_page(previous.get(key), data.generated_at)
-            if text is not None:
-                copied[disclosure_id] = text
-        wanted = [disclosure.disclosure_id for disclosure in batch if disclosure.disclosure_id not in copied]
+        reused = {
+            disclosure_id
+            for disclosure_id, key in keys.items()
+            if key in previous and link_or_copy(previous[key][0], run_dir / pages[disclosure_id])
+        }
+        counts.reused += len(reused)
+        wanted = [disclosure.disclosure_id for disclosure in batch if disclosure.disclosure_id not in reused]
         findings: dict[str, list[Finding]] = defaultdict(list)
         if wanted:
             for finding in read_findings(
@@ -867,27 +860,24 @@ def write_disclosure_pages(
             ):
                 findings[finding.disclosure_id].append(finding)
         for disclosure in batch:
-            text = copied.get(disclosure.disclosure_id)
-            if text is None:
-                own = findings.get(disclosure.disclosure_id, [])
-                own_charts = charts[disclosure.disclosure_id]
-                text = template.render(
-                    data=data,
-                    disclosure=disclosure,
-                    findings=own,
-                    charts=own_charts,
-                    severities=_distinct(finding.severity for finding in own),
-                    families=_distinct(finding.family for finding in own),
-                    decisions=("accepted", "false_positive", "referred_back"),
-                    image_prefix="../",
-                    script=script,
-                    script_hash=_script_hash(script),
-                    page_key=keys.get(disclosure.disclosure_id),
-                )
-                counts.rendered += 1
-            else:
-                counts.copied += 1
+            if disclosure.disclosure_id in reused:
+                continue
+            own = findings.get(disclosure.disclosure_id, [])
+            text = template.render(
+                data=data,
+                disclosure=disclosure,
+                findings=own,
+                charts=charts[disclosure.disclosure_id],
+                severities=_distinct(finding.severity for finding in own),
+                families=_distinct(finding.family for finding in own),
+                decisions=("accepted", "false_positive", "referred_back"),
+                image_prefix="../",
+                script=script,
+                script_hash=_script_hash(script),
+                page_key=keys.get(disclosure.disclosure_id),
+            )
             (run_dir / pages[disclosure.disclosure_id]).write_text(text, encoding="utf-8")
+            counts.rendered += 1
     return counts
 
 

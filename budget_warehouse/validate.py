@@ -17,7 +17,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
@@ -113,16 +112,36 @@ def runs_to_keep() -> int:
 
 # the profile's target that reads the published DuckDB file read-only
 DOCS_TARGET = "published_read_only"
+# a run's dbt docs page, in its folder
+DOCS_FOLDER = "dbt_docs"
 
 
-def start_dbt_docs(warehouse: Path, destination: Path) -> subprocess.Popen[bytes]:
-    """`dbt docs generate --static` against the warehouse opened read-only, in its own process."""
+def duckdb_catalog(warehouse: Path) -> list[tuple[object, ...]]:
+    """Every table and view of the warehouse with its comment, and every column with its type and comment:
+    what dbt's catalog reads of it."""
+    with open_read_only(warehouse) as connection:
+        relations = connection.execute(
+            "select schema_name, table_name, comment from duckdb_tables() where not internal "
+            "union all select schema_name, view_name, comment from duckdb_views() where not internal "
+            "order by all"
+        ).fetchall()
+        columns = connection.execute(
+            "select schema_name, table_name, column_index, column_name, data_type, comment "
+            "from duckdb_columns() where not internal order by all"
+        ).fetchall()
+    return [*relations, *columns]
+
+
+def start_dbt_docs(warehouse: Path, destination: Path, previous: Path | None) -> dbt_docs.DocsPage:
+    """`dbt docs generate --static` against the warehouse opened read-only, in its own process; or the last
+    run's page (previous: its docs folder) when neither the project nor the warehouse's columns changed."""
     read_only_path = {"BUDGET_WAREHOUSE_READ_ONLY_PATH": str(warehouse)}
-    return dbt_docs.start(DOCS_TARGET, destination, read_only_path)
+    key = dbt_docs.docs_key(DOCS_TARGET, {**os.environ, **read_only_path}, duckdb_catalog(warehouse))
+    return dbt_docs.start(DOCS_TARGET, destination, read_only_path, key, previous)
 
 
-def start_dbt_docs_postgres(prefix: str, destination: Path) -> subprocess.Popen[bytes]:
-    """The same against the published PostgreSQL schemas (catalog queries only)."""
+def start_dbt_docs_postgres(prefix: str, destination: Path, previous: Path | None) -> dbt_docs.DocsPage:
+    """The same against the published PostgreSQL schemas (catalog queries only), generated every run."""
     return dbt_docs.start("postgres", destination, {"BUDGET_WAREHOUSE_PG_SCHEMA": prefix})
 
 
@@ -178,7 +197,7 @@ def run_validation(warehouse: Path, reports_root: Path) -> int:
         label=str(warehouse),
         run_suites=lambda data_docs: validate(warehouse, load_suites(), data_docs_dir=data_docs),
         open_reader=lambda: open_read_only(warehouse),
-        start_docs=lambda destination: start_dbt_docs(warehouse, destination),
+        start_docs=lambda destination, previous: start_dbt_docs(warehouse, destination, previous),
     )
 
 
@@ -192,7 +211,7 @@ def run_validation_postgres(prefix: str, reports_root: Path) -> int:
         label=f"{pg_warehouse.database_label()}, schemas {prefix}_*",
         run_suites=lambda data_docs: validate_postgres(prefix, load_suites(), data_docs_dir=data_docs),
         open_reader=lambda: pg_warehouse.open_reader(prefix),
-        start_docs=lambda destination: start_dbt_docs_postgres(prefix, destination),
+        start_docs=lambda destination, previous: start_dbt_docs_postgres(prefix, destination, previous),
     )
 
 
@@ -201,7 +220,7 @@ def _validate_and_report(
     label: str,
     run_suites: Callable[[Path], list[ExpectationOutcome]],
     open_reader: Callable[[], AbstractContextManager[Queryable]],
-    start_docs: Callable[[Path], subprocess.Popen[bytes]],
+    start_docs: Callable[[Path, Path | None], dbt_docs.DocsPage],
 ) -> int:
     started = datetime.now(UTC)
     run_dir = new_run_dir(reports_root, started)
@@ -211,7 +230,7 @@ def _validate_and_report(
 
     # dbt's docs page needs only the published warehouse: it is generated beside the checks and the report
     run_dir.mkdir(parents=True, exist_ok=True)
-    docs = start_docs(run_dir / "dbt_docs")
+    docs = start_docs(run_dir / DOCS_FOLDER, previous_run_dir / DOCS_FOLDER if previous_run_dir else None)
     try:
         with open_reader() as connection:
             # the printed region of the first failing findings on inbox PDFs, written into the run's folder
@@ -254,15 +273,14 @@ def _validate_and_report(
                 )
                 page = write_report(run_dir, data, connection, pages_written)
     except BaseException:
-        docs.kill()
-        docs.wait()
+        docs.stop()
         raise
 
     (run_dir / "validation.json").write_text(
         json.dumps([asdict(outcome) for outcome in outcomes], ensure_ascii=False, indent=2) + "\n",
         encoding="utf-8",
     )
-    if docs.wait() != 0:
+    if not docs.finish():
         print("validate: dbt docs generate failed; the report has no dbt docs this run", file=sys.stderr)
     latest = publish_latest(run_dir, reports_root)
     pruned = prune_runs(reports_root, runs_to_keep())
@@ -271,10 +289,15 @@ def _validate_and_report(
     for line in summary_lines(outcomes, comparison, blockers, len(data.stale_decisions), rejected):
         print(line)
     print(f"report: {page} (and {latest / 'index.html'})")
-    if pages_written.copied:
+    if pages_written.reused:
         print(
-            f"report: {pages_written.copied} of {pages_written.copied + pages_written.rendered} disclosure "
-            "pages unchanged since the last run, copied from it"
+            f"report: {pages_written.reused} of {pages_written.reused + pages_written.rendered} disclosure "
+            "pages unchanged since the last run, linked from it"
+        )
+    if docs.process is None:
+        print(
+            "report: dbt docs unchanged since the last run (the project, the warehouse's columns), "
+            "linked from it"
         )
     if pruned:
         print(f"report: removed {len(pruned)} old run folder(s), kept the newest {runs_to_keep()}")

@@ -1,16 +1,21 @@
 """The report's dbt docs process (budget_warehouse.dbt_docs) against the sample's published warehouse: the
 second night reuses the project dbt parsed the first; a run that finds the kept folder busy writes the page
-from a temporary one and leaves the kept folder alone."""
+from a temporary one and leaves the kept folder alone; a run reuses the last run's page while the docs key
+(the project, the environment it reads, the warehouse's columns) is the same."""
 
 from __future__ import annotations
 
 import fcntl
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from budget_warehouse.dbt_docs import kept_target_folder
-from budget_warehouse.validate import DOCS_TARGET
+import duckdb
+import pytest
+
+from budget_warehouse.dbt_docs import KEY_FILE, docs_key, kept_target_folder
+from budget_warehouse.validate import DOCS_FOLDER, DOCS_TARGET, duckdb_catalog, start_dbt_docs
 from tests.conftest import PROJECT_DIR, project_env
 
 FULL_PARSE = "Unable to do partial parsing"
@@ -50,3 +55,43 @@ def test_the_second_night_reuses_the_parsed_project_and_a_busy_folder_is_left_al
     for folder in (first, second, busy):
         page = (folder / "index.html").read_text(encoding="utf-8")
         assert "fct_identity_checks" in page
+
+
+def test_a_run_reuses_the_last_runs_page_until_the_warehouses_columns_change(
+    tmp_path: Path, sample_warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in project_env(tmp_path, sample_warehouse).items():
+        monkeypatch.setenv(name, value)
+    warehouse = tmp_path / "published.duckdb"
+    shutil.copyfile(sample_warehouse, warehouse)
+    first, second, third = (tmp_path / night / DOCS_FOLDER for night in ("first", "second", "third"))
+
+    generated = start_dbt_docs(warehouse, first, previous=None)
+    assert generated.process is not None and generated.finish()
+    reused = start_dbt_docs(warehouse, second, previous=first)
+    assert reused.process is None and reused.finish()
+    assert (second / "index.html").samefile(first / "index.html")
+    assert (second / KEY_FILE).read_text(encoding="utf-8") == (first / KEY_FILE).read_text(encoding="utf-8")
+
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute("alter table marts.dim_disclosure add column reviewer_note varchar")
+    again = start_dbt_docs(warehouse, third, previous=second)
+    assert again.process is not None and again.finish()
+    assert "reviewer_note" in (third / "index.html").read_text(encoding="utf-8")
+    assert "reviewer_note" not in (second / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_docs_key_follows_the_environment_the_project_reads_and_no_other(sample_warehouse: Path) -> None:
+    catalog = duckdb_catalog(sample_warehouse)
+    environment = {"BUDGET_WAREHOUSE_READ_ONLY_PATH": "/srv/warehouse.duckdb", "PGPASSWORD": "one"}
+    key = docs_key(DOCS_TARGET, environment, catalog)
+
+    assert docs_key(DOCS_TARGET, environment, catalog) == key
+    assert docs_key(DOCS_TARGET, {**environment, "UNRELATED": "x"}, catalog) == key
+    assert docs_key(DOCS_TARGET, {**environment, "PGPASSWORD": "two"}, catalog) == key
+    assert (
+        docs_key(DOCS_TARGET, {**environment, "BUDGET_WAREHOUSE_READ_ONLY_PATH": "/srv/other"}, catalog)
+        != key
+    )
+    assert docs_key("postgres", environment, catalog) != key
+    assert docs_key(DOCS_TARGET, environment, catalog[1:]) != key

@@ -20,6 +20,7 @@ from budget_warehouse.report import (
     PARALLEL_PAGES_FROM,
     RejectedRow,
     ReportData,
+    finding_ids_in_json,
     read_disclosure_summaries,
     write_disclosure_pages,
     write_report,
@@ -273,11 +274,13 @@ def test_every_failing_finding_is_listed_once_on_the_pages_and_in_the_exports(
         write_disclosure_pages(tmp_path, data, connection, batch_size=7)
     with (reports / "findings.csv").open(encoding="utf-8-sig", newline="") as handle:
         in_csv = sorted(row["finding_id"] for row in csv.DictReader(handle))
+    in_json = sorted(finding_ids_in_json(reports / "findings.json"))
 
     assert len(failing) > 2000, "the corpus must be larger than the first page lists"
     assert len(data.disclosures) >= PARALLEL_PAGES_FROM, "the nightly's pages come from several processes"
     assert in_csv == failing
     assert in_parquet == failing
+    assert in_json == failing
     for folder in (reports, tmp_path):
         pages = sorted((folder / DISCLOSURE_PAGES).glob("*.html"))
         assert len(pages) == len(data.disclosures)

@@ -1,9 +1,13 @@
-"""A disclosure page whose data has not changed since the last run is copied from it, and reads exactly as
-if it had been rendered; a page whose findings, decisions or summary changed is rendered again."""
+"""A disclosure page whose data has not changed since the last run is that run's page, linked into the new
+run and byte for byte what that run rendered; a page whose findings, decisions or summary changed, or that
+the last run left without its end, is rendered again."""
 
 from __future__ import annotations
 
 import dataclasses
+import errno
+import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -50,24 +54,52 @@ def pages_of(
     return written, pages
 
 
-def test_an_unchanged_page_is_copied_and_reads_as_a_rendered_one(
+def test_an_unchanged_page_is_the_last_runs_page_linked_into_this_run(
     connection: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
-    first, _ = pages_of(connection, tmp_path / "first", FIRST_RUN)
-    second, copied = pages_of(connection, tmp_path / "second", SECOND_RUN, previous=tmp_path / "first")
-    _, rendered = pages_of(connection, tmp_path / "rendered", SECOND_RUN)
+    first, first_pages = pages_of(connection, tmp_path / "first", FIRST_RUN)
+    second, second_pages = pages_of(connection, tmp_path / "second", SECOND_RUN, previous=tmp_path / "first")
 
-    assert (first.rendered, first.copied) == (1, 0)
-    assert (second.rendered, second.copied) == (0, 1)
-    assert copied == rendered
-    (page,) = copied.values()
-    assert f"run {SECOND_RUN}" in page and FIRST_RUN not in page
+    assert (first.rendered, first.reused) == (1, 0)
+    assert (second.rendered, second.reused) == (0, 1)
+    assert second_pages == first_pages
+    (name,) = second_pages
+    first_file = tmp_path / "first" / DISCLOSURE_PAGES / name
+    second_file = tmp_path / "second" / DISCLOSURE_PAGES / name
+    assert second_file.samefile(first_file)
+    assert f"rendered in run {FIRST_RUN}" in second_pages[name] and SECOND_RUN not in second_pages[name]
+
+    # the first run pruned: the second run's page is whole, and a third run still reuses it
+    shutil.rmtree(tmp_path / "first")
+    assert second_file.read_text(encoding="utf-8") == second_pages[name]
+    third, third_pages = pages_of(connection, tmp_path / "third", SECOND_RUN, previous=tmp_path / "second")
+    assert (third.rendered, third.reused) == (0, 1)
+    assert third_pages == first_pages
+
+
+def test_a_page_is_copied_where_the_file_system_links_no_files(
+    connection: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, first_pages = pages_of(connection, tmp_path / "first", FIRST_RUN)
+
+    def no_links(source: object, destination: object) -> None:
+        raise OSError(errno.EPERM, "links are not supported here", str(destination))
+
+    monkeypatch.setattr(os, "link", no_links)
+    second, second_pages = pages_of(connection, tmp_path / "second", SECOND_RUN, previous=tmp_path / "first")
+
+    assert (second.rendered, second.reused) == (0, 1)
+    assert second_pages == first_pages
+    (name,) = second_pages
+    assert not (tmp_path / "second" / DISCLOSURE_PAGES / name).samefile(
+        tmp_path / "first" / DISCLOSURE_PAGES / name
+    )
 
 
 def test_a_page_whose_findings_changed_is_rendered_again(
     connection: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
-    pages_of(connection, tmp_path / "first", FIRST_RUN)
+    _, first_pages = pages_of(connection, tmp_path / "first", FIRST_RUN)
     # a steward's decision recorded on one failing finding since the last run
     connection.execute(
         f"update {FINDINGS_COPY} set decision_note = 'checked against the printed table' "
@@ -76,9 +108,12 @@ def test_a_page_whose_findings_changed_is_rendered_again(
 
     second, pages = pages_of(connection, tmp_path / "second", SECOND_RUN, previous=tmp_path / "first")
 
-    assert (second.rendered, second.copied) == (1, 0)
+    assert (second.rendered, second.reused) == (1, 0)
     (page,) = pages.values()
     assert "checked against the printed table" in page
+    # the last run's page is its own file, as that run wrote it
+    (name,) = first_pages
+    assert (tmp_path / "first" / DISCLOSURE_PAGES / name).read_text(encoding="utf-8") == first_pages[name]
 
 
 def test_a_page_whose_summary_changed_is_rendered_again(
@@ -96,7 +131,7 @@ def test_a_page_whose_summary_changed_is_rendered_again(
 
     second = write_disclosure_pages(tmp_path / "second", data, connection)
 
-    assert (second.rendered, second.copied) == (1, 0)
+    assert (second.rendered, second.reused) == (1, 0)
 
 
 def test_a_truncated_page_of_the_last_run_is_rendered_again(
@@ -110,5 +145,24 @@ def test_a_truncated_page_of_the_last_run_is_rendered_again(
     second, pages = pages_of(connection, tmp_path / "second", SECOND_RUN, previous=tmp_path / "first")
     _, rendered = pages_of(connection, tmp_path / "rendered", SECOND_RUN)
 
-    assert (second.rendered, second.copied) == (1, 0)
+    assert (second.rendered, second.reused) == (1, 0)
+    assert pages == rendered
+
+
+def test_a_page_that_can_be_neither_linked_nor_copied_is_rendered(
+    connection: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the last run's folder pruned by a run beside this one after its pages were listed
+    pages_of(connection, tmp_path / "first", FIRST_RUN)
+
+    def gone(source: object, destination: object) -> None:
+        raise FileNotFoundError(errno.ENOENT, "pruned meanwhile", str(source))
+
+    monkeypatch.setattr(os, "link", gone)
+    monkeypatch.setattr(shutil, "copyfile", gone)
+    second, pages = pages_of(connection, tmp_path / "second", SECOND_RUN, previous=tmp_path / "first")
+    monkeypatch.undo()
+    _, rendered = pages_of(connection, tmp_path / "rendered", SECOND_RUN)
+
+    assert (second.rendered, second.reused) == (1, 0)
     assert pages == rendered
