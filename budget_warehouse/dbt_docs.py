@@ -37,7 +37,8 @@ import yaml
 from budget_warehouse.linked_files import link_or_copy
 from budget_warehouse.warehouse_paths import PROJECT_DIR
 
-# Beside a run's docs page: the docs key it was generated for (docs_key).
+# A run's docs page, and beside it the docs key it was generated for (docs_key).
+PAGE = "index.html"
 KEY_FILE = "docs_key.txt"
 # What dbt reads of a project: its configuration at the top, and these kinds of files under its paths
 PROJECT_CONFIGURATION = (
@@ -122,21 +123,27 @@ class DocsPage:
         if self.process.wait() != 0:
             return False
         if self.key is not None:
+            # dbt wrote the page, so destination holds no file of the last run's: this one is new
             (self.destination / KEY_FILE).write_text(self.key + "\n", encoding="utf-8")
         return True
 
 
 def reuse_page(previous: Path, destination: Path, key: str) -> bool:
-    """The last run's page (previous: its docs folder) as this run's, when it was generated for this key."""
+    """The last run's page (previous: its docs folder) as this run's, when it was generated for this key.
+    When it cannot be reused whole, nothing of it is left in destination: dbt then writes a page of its own
+    there, which must never be a file the last run shares."""
     try:
         if (previous / KEY_FILE).read_text(encoding="utf-8").strip() != key:
             return False
     except OSError:
         return False
     destination.mkdir(parents=True, exist_ok=True)
-    return link_or_copy(previous / "index.html", destination / "index.html") and link_or_copy(
-        previous / KEY_FILE, destination / KEY_FILE
-    )
+    names = (PAGE, KEY_FILE)
+    if all(link_or_copy(previous / name, destination / name) for name in names):
+        return True
+    for name in names:
+        (destination / name).unlink(missing_ok=True)
+    return False
 
 
 def kept_target_folder(target_name: str, dbt_target_path: str | None) -> Path:
@@ -187,7 +194,10 @@ def generate(target_name: str, destination: Path) -> bool:
         if not result.success or not page.is_file():
             return False
         destination.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(page, destination / "index.html")
+        # a new file renamed into place: never written into a page some run shares by a link
+        incoming = destination / f".{PAGE}.incoming"
+        shutil.copyfile(page, incoming)
+        incoming.replace(destination / PAGE)
     return True
 
 

@@ -14,7 +14,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from budget_warehouse import dbt_docs
 from budget_warehouse.dbt_docs import KEY_FILE, docs_key, kept_target_folder
+from budget_warehouse.linked_files import link_or_copy
 from budget_warehouse.validate import DOCS_FOLDER, DOCS_TARGET, duckdb_catalog, start_dbt_docs
 from tests.conftest import PROJECT_DIR, project_env
 
@@ -95,3 +97,21 @@ def test_the_docs_key_follows_the_environment_the_project_reads_and_no_other(sam
     )
     assert docs_key("postgres", environment, catalog) != key
     assert docs_key(DOCS_TARGET, environment, catalog[1:]) != key
+
+
+def test_a_page_reused_in_part_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    previous, destination = tmp_path / "previous", tmp_path / "this_run"
+    previous.mkdir()
+    (previous / dbt_docs.PAGE).write_text("<html>the last run's page</html>\n", encoding="utf-8")
+    (previous / KEY_FILE).write_text("k\n", encoding="utf-8")
+
+    def key_file_refused(source: Path, target: Path) -> bool:
+        return target.name != KEY_FILE and link_or_copy(source, target)
+
+    monkeypatch.setattr(dbt_docs, "link_or_copy", key_file_refused)
+
+    assert not dbt_docs.reuse_page(previous, destination, "k")
+    # dbt will write this run's page here: it must not be the last run's file
+    assert list(destination.iterdir()) == []
+    assert (previous / dbt_docs.PAGE).read_text(encoding="utf-8") == "<html>the last run's page</html>\n"
+    assert not dbt_docs.reuse_page(previous, destination, "another key")
