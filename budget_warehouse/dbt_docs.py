@@ -58,23 +58,25 @@ DBT_PATH_SETTINGS = (
     "docs-paths",
     "packages-install-path",
 )
-DBT_FILE_SUFFIXES = frozenset({".sql", ".yml", ".yaml", ".md", ".csv", ".py"})
+DBT_FILE_SUFFIXES = frozenset({".sql", ".yml", ".yaml", ".md", ".csv"})
+# dbt reads Python only as models; the test path here is also pytest's, whose files change no page
+PYTHON_MODEL_PATHS = "model-paths"
 DBT_PACKAGES = ("dbt-core", "dbt-adapters", "dbt-duckdb", "dbt-postgres")
 ENV_VAR = re.compile(r"""env_var\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]""")
 
 
 def _project_files() -> list[Path]:
     configuration = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8")) or {}
-    folders: set[str] = {"dbt_packages"}
+    folders: dict[str, frozenset[str]] = {"dbt_packages": DBT_FILE_SUFFIXES}
     for setting in DBT_PATH_SETTINGS:
         value = configuration.get(setting) or []
-        folders.update([value] if isinstance(value, str) else value)
+        suffixes = DBT_FILE_SUFFIXES | {".py"} if setting == PYTHON_MODEL_PATHS else DBT_FILE_SUFFIXES
+        for folder in [value] if isinstance(value, str) else value:
+            folders[folder] = folders.get(folder, frozenset()) | suffixes
     files = [PROJECT_DIR / name for name in PROJECT_CONFIGURATION if (PROJECT_DIR / name).is_file()]
-    for folder in sorted(folders):
+    for folder, suffixes in sorted(folders.items()):
         files.extend(
-            path
-            for path in (PROJECT_DIR / folder).rglob("*")
-            if path.suffix in DBT_FILE_SUFFIXES and path.is_file() and "__pycache__" not in path.parts
+            path for path in (PROJECT_DIR / folder).rglob("*") if path.suffix in suffixes and path.is_file()
         )
     return sorted(set(files))
 
@@ -110,6 +112,10 @@ class DocsPage:
     destination: Path
     key: str | None
     process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def reused(self) -> bool:
+        return self.process is None
 
     def stop(self) -> None:
         if self.process is not None:

@@ -294,7 +294,7 @@ def _validate_and_report(
             f"report: {pages_written.reused} of {pages_written.reused + pages_written.rendered} disclosure "
             "pages unchanged since the last run, linked from it"
         )
-    if docs.process is None:
+    if docs.reused:
         print(
             "report: dbt docs unchanged since the last run (the project, the warehouse's columns), "
             "linked from it"

@@ -69,16 +69,16 @@ def test_a_run_reuses_the_last_runs_page_until_the_warehouses_columns_change(
     first, second, third = (tmp_path / night / DOCS_FOLDER for night in ("first", "second", "third"))
 
     generated = start_dbt_docs(warehouse, first, previous=None)
-    assert generated.process is not None and generated.finish()
+    assert not generated.reused and generated.finish()
     reused = start_dbt_docs(warehouse, second, previous=first)
-    assert reused.process is None and reused.finish()
+    assert reused.reused and reused.finish()
     assert (second / "index.html").samefile(first / "index.html")
     assert (second / KEY_FILE).read_text(encoding="utf-8") == (first / KEY_FILE).read_text(encoding="utf-8")
 
     with duckdb.connect(str(warehouse)) as connection:
         connection.execute("alter table marts.dim_disclosure add column reviewer_note varchar")
     again = start_dbt_docs(warehouse, third, previous=second)
-    assert again.process is not None and again.finish()
+    assert not again.reused and again.finish()
     assert "reviewer_note" in (third / "index.html").read_text(encoding="utf-8")
     assert "reviewer_note" not in (second / "index.html").read_text(encoding="utf-8")
 
@@ -97,6 +97,10 @@ def test_the_docs_key_follows_the_environment_the_project_reads_and_no_other(sam
     )
     assert docs_key("postgres", environment, catalog) != key
     assert docs_key(DOCS_TARGET, environment, catalog[1:]) != key
+    # pytest shares dbt's test path here: its files change no page
+    hashed = dbt_docs._project_files()
+    assert PROJECT_DIR / "tests" / "generic" / "expression_is_true.sql" in hashed
+    assert not [path for path in hashed if path.suffix == ".py"]
 
 
 def test_a_page_reused_in_part_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
