@@ -37,7 +37,8 @@ SEVERITIES = ("critical", "warning", "info")
 # How many failing rows an outcome names (GX's partial list): the report and the summary show a sample, and
 # memory stays flat however many rows fail. The gate reads the complete finding ids with its own query.
 SHOWN_FAILING_ROWS = 20
-UNEXPECTED_ROWS = "unexpected_rows_expectation"
+# GX's unexpected_rows_expectation, its query run once (budget_warehouse.gx_unexpected_rows)
+UNEXPECTED_ROWS = "expect_no_unexpected_rows"
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def load_suites(directory: Path = EXPECTATIONS_DIR) -> list[Suite]:
     return suites
 
 
-def _gx_context(data_docs_dir: Path | None) -> Any:
+def gx_context(data_docs_dir: Path | None) -> Any:
     # Analytics off before GX is imported: stewards often work on closed networks, and GX must never try.
     os.environ["GX_ANALYTICS_ENABLED"] = "false"
     import great_expectations as gx
@@ -110,6 +111,9 @@ def _gx_context(data_docs_dir: Path | None) -> Any:
         InMemoryStoreBackendDefaults,
         ProgressBarsConfig,
     )
+
+    # registers expect_no_unexpected_rows with GX, which the suites name
+    import budget_warehouse.gx_unexpected_rows  # noqa: F401
 
     sites = {}
     if data_docs_dir is not None:
@@ -259,7 +263,7 @@ def validate(
 ) -> list[ExpectationOutcome]:
     """Validate every suite inside DuckDB (GX's SQL datasource, read-only); write GX Data Docs if asked."""
 
-    context = _gx_context(data_docs_dir)
+    context = gx_context(data_docs_dir)
     with tempfile.TemporaryDirectory(prefix="gx_spill_") as spill:
         datasource = add_warehouse_datasource(context, warehouse, Path(spill))
         try:
@@ -278,7 +282,7 @@ def validate_postgres(
     from budget_warehouse import pg_warehouse
     from budget_warehouse.gx_postgres import add_postgres_datasource, postgres_suite
 
-    context = _gx_context(data_docs_dir)
+    context = gx_context(data_docs_dir)
     datasource = add_postgres_datasource(context)
     try:
         with pg_warehouse.open_reader(prefix) as connection:

@@ -29,6 +29,9 @@ from budget_warehouse.warehouse_paths import PROJECT_DIR
 
 PROJECT_FILES = ("dbt_project.yml", "profiles.yml")
 PROJECT_FOLDERS = ("models", "macros", "seeds")
+# dbt's data tests (its test-paths, which pytest's files share): an incremental night tests only the rows it
+# computed, so a test changed since the kept rows were tested means a build from scratch
+DBT_TEST_FOLDER, DBT_TEST_SUFFIXES = "tests", (".sql", ".yml", ".yaml")
 # data the build reads, not code that decides what it computes: the incremental models do not read them
 NOT_PROJECT = ("seeds/steward_acknowledgements.csv", "seeds/sample/*.csv")
 PACKAGES = ("dbt-core", "dbt-duckdb", "duckdb")
@@ -43,11 +46,17 @@ SELECTION_OPTIONS = frozenset(
 
 
 def project_version(project_dir: Path = PROJECT_DIR) -> str:
-    """The SHA-256 of what decides the models' rows: the project's files (by relative path) and versions."""
+    """The SHA-256 of what decides the models' rows and tests: the project's files (by relative path) and
+    versions."""
     digest = hashlib.sha256()
     files = [project_dir / name for name in PROJECT_FILES]
     for folder in PROJECT_FOLDERS:
         files += sorted(path for path in (project_dir / folder).rglob("*") if path.is_file())
+    files += sorted(
+        path
+        for path in (project_dir / DBT_TEST_FOLDER).rglob("*")
+        if path.is_file() and path.suffix in DBT_TEST_SUFFIXES
+    )
     for path in files:
         relative = path.relative_to(project_dir)
         if any(relative.match(pattern) for pattern in NOT_PROJECT):

@@ -321,3 +321,79 @@ def test_a_publish_that_cannot_be_recorded_is_published_and_rebuilt_the_night_af
     assert "dbt build: every model from scratch (no record of how the nightly published" in _nightly(
         SAMPLE_DIR, work_dir
     )
+
+
+def _executed_test_sql(work_dir: Path, test_name: str) -> str:
+    """The SQL dbt ran for a data test in the night's build (target/run)."""
+    (path,) = (work_dir / "target" / "run").rglob(f"{test_name}.sql")
+    return path.read_text(encoding="utf-8")
+
+
+def _failures(warehouse: Path, test_sql: str) -> int:
+    """The failures a data test's executed SQL counts on `warehouse`, attached under the build's name."""
+    with duckdb.connect() as connection:
+        connection.execute(f"attach '{warehouse}' as warehouse")
+        (failures,) = connection.execute(f"select failures from ({test_sql})").fetchone() or (0,)
+    return int(failures)
+
+
+def test_an_incremental_nights_data_tests_read_the_rows_it_computed(tmp_path: Path) -> None:
+    """The rows kept from the published warehouse were tested by the build that computed them: an
+    incremental night's data tests read the changed disclosures' rows (and for `unique`, every row sharing a
+    value with them), a night from scratch every row."""
+    raw_dir, nights = tmp_path / "raw", tmp_path / "nights"
+    generate(raw_dir, 6, disclosures_per_file=1)
+    changed = "synthetic-000001"
+    not_null, unique = "not_null_fct_identity_checks_finding_id", "unique_fct_identity_checks_finding_id"
+    published = Path(nightly_environment(nights)["BUDGET_WAREHOUSE_PATH"])
+
+    _nightly(raw_dir, nights)
+    assert "int_disclosures_changed" not in _executed_test_sql(nights, not_null)
+
+    (figures,) = (path for path in _files_of(raw_dir, changed) if "narrative_figures" in path.name)
+    _rewrite(figures, {"value": "123456.78"}, {"disclosure_id": changed, "metric": "amount"})
+    assert "dbt build: incremental" in _nightly(raw_dir, nights)
+    with duckdb.connect(str(published), read_only=True) as connection:
+        assert connection.execute("select kept_from from landing.kept_models").fetchall() == [
+            (str(published),)
+        ]
+    scoped_not_null, scoped_unique = (_executed_test_sql(nights, name) for name in (not_null, unique))
+    assert "int_disclosures_changed" in scoped_not_null
+    # a view over every disclosure is tested whole
+    assert "int_disclosures_changed" not in _executed_test_sql(
+        nights, "unique_fct_findings_reviewed_finding_id"
+    )
+
+    # the scoped SQL still finds what it is for, on a copy of the warehouse given faults
+    faulty = tmp_path / "faulty.duckdb"
+    shutil.copyfile(published, faulty)
+    assert _failures(faulty, scoped_unique) == _failures(faulty, scoped_not_null) == 0
+    with duckdb.connect(str(faulty)) as connection:
+        (other,) = connection.execute(
+            "select finding_id from marts.fct_identity_checks where disclosure_id <> ? limit 1", [changed]
+        ).fetchone() or ("",)
+        assert other
+        # a changed disclosure's row repeating an unchanged disclosure's finding id, and one without an id
+        connection.execute(
+            "insert into marts.fct_identity_checks select * replace (? as disclosure_id) "
+            "from marts.fct_identity_checks where finding_id = ?",
+            [changed, other],
+        )
+        connection.execute(
+            "insert into marts.fct_identity_checks select * replace (null as finding_id) "
+            "from marts.fct_identity_checks where disclosure_id = ? limit 1",
+            [changed],
+        )
+    assert _failures(faulty, scoped_unique) == 1
+    assert _failures(faulty, scoped_not_null) == 1
+
+    # one night in N builds from scratch from the published landing: every row is tested again
+    env = {**nightly_environment(nights), "BUDGET_WAREHOUSE_FULL_BUILD_EVERY": "1"}
+    run = subprocess.run(nightly_command(raw_dir), env=env, capture_output=True, text=True, check=False)
+    assert "dbt build: every model from scratch (one night in 1" in run.stdout, run.stdout[-3000:]
+    assert "int_disclosures_changed" not in _executed_test_sql(nights, not_null)
+    with duckdb.connect(str(published), read_only=True) as connection:
+        kept = connection.execute(
+            "select count(*) from information_schema.tables where table_name = 'kept_models'"
+        ).fetchone()
+    assert kept == (0,)

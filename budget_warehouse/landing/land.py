@@ -32,6 +32,7 @@ from budget_warehouse.landing.reuse import (
     landed_before,
     parser_version,
     record_changed_disclosures,
+    record_kept_models,
     start_from_published,
     unchanged_files,
 )
@@ -283,6 +284,8 @@ def _land(folders: list[Path], database: Path, reuse_from: Path | None, keep_bui
                 _check_loaded(connection, name, expected)
             if from_published:
                 _record_parsed_disclosures(connection, list(kinds), parsed_files)
+            kept_from = reuse_from if from_published and keep_built else None
+            record_kept_models(connection, LANDING_SCHEMA, kept_from)
             connection.execute("checkpoint")
     return LandingResult(parsed_files, unknown, reused, not_reused_because)
 

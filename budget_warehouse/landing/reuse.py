@@ -140,12 +140,24 @@ def drop_other_schemas(connection: duckdb.DuckDBPyConnection, schema: str) -> No
 
 
 CHANGED_TABLE = "disclosures_changed"
+# Present only when the build file kept the last build's models (an incremental build), naming the file
+# they were kept from: dbt's data tests then test the rows the night computed (macros/cross_engine/
+# incremental.sql, get_where_subquery).
+KEPT_MODELS_TABLE = "kept_models"
 
 
 def create_changed_table(connection: duckdb.DuckDBPyConnection, schema: str) -> None:
     connection.execute(
         f"create or replace table {schema}.{CHANGED_TABLE} (disclosure_id varchar, department_name varchar)"
     )
+
+
+def record_kept_models(connection: duckdb.DuckDBPyConnection, schema: str, kept_from: Path | None) -> None:
+    connection.execute(f"drop table if exists {schema}.{KEPT_MODELS_TABLE}")
+    if kept_from is not None:
+        connection.execute(
+            f"create table {schema}.{KEPT_MODELS_TABLE} as select ? as kept_from", [str(kept_from)]
+        )
 
 
 def record_changed_disclosures(
