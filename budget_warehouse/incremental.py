@@ -39,6 +39,9 @@ VERSION_TABLE = "landing.built_by_project"
 # Deleted rows leave space in the file that DuckDB does not give back (a 10,000-disclosure warehouse grew by
 # 2-9% a night with 1% of its disclosures changed): a build from scratch once in so many nights compacts it.
 FULL_BUILD_EVERY = 7
+# dbt's resource types of the data tests, which a build may exclude (the nightly excludes unit_test itself)
+EXCLUDE_RESOURCE_TYPE = "--exclude-resource-type"
+DATA_TESTS = frozenset(("test", "data_test"))
 # dbt options that build a part of the project: the rest would keep last night's rows of changed disclosures
 SELECTION_OPTIONS = frozenset(
     ("--select", "-s", "--models", "-m", "--exclude", "--selector", "--resource-type")
@@ -98,8 +101,28 @@ def full_build_every() -> int:
 
 
 def selection_options(dbt_args: list[str]) -> frozenset[str]:
-    """The options of `dbt_args` that build a part of the project only."""
-    return SELECTION_OPTIONS.intersection(arg.split("=")[0] for arg in dbt_args)
+    """The options of `dbt_args` that build a part of the project only, or leave its data tests out: an
+    incremental night tests only the rows it computes, so the rows it keeps must have been tested."""
+    selection = SELECTION_OPTIONS.intersection(arg.split("=")[0] for arg in dbt_args)
+    if DATA_TESTS.intersection(_excluded_resource_types(dbt_args)):
+        selection |= {EXCLUDE_RESOURCE_TYPE}
+    return frozenset(selection)
+
+
+def _excluded_resource_types(dbt_args: list[str]) -> list[str]:
+    """The values of every --exclude-resource-type (`--x a b`, `--x=a`)."""
+    values: list[str] = []
+    taking = False
+    for arg in dbt_args:
+        option, equals, value = arg.partition("=")
+        if option == EXCLUDE_RESOURCE_TYPE:
+            taking = not equals
+            values += [value] if equals else []
+        elif taking and not arg.startswith("-"):
+            values.append(arg)
+        else:
+            taking = False
+    return values
 
 
 def published_stamp(published: Path) -> Path:
@@ -142,7 +165,7 @@ def incremental_refusal(published: Path, dbt_args: list[str]) -> str | None:
         return "--full-refresh"
     selection = selection_options(dbt_args)
     if selection:
-        return f"a part of the project is selected ({', '.join(sorted(selection))})"
+        return f"a part of the project or its data tests is left out ({', '.join(sorted(selection))})"
     published_by = built_by(published)
     if published_by is None:
         return "no published warehouse built by a known project version"

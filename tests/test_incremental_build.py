@@ -260,6 +260,13 @@ def test_a_night_is_incremental_only_after_a_whole_build_by_the_same_project(tmp
     assert "-s" in (incremental_refusal(same, ["-s", "dim_disclosure"]) or "")
     # the nightly's own default option selects no part of the project
     assert incremental_refusal(same, ["--exclude-resource-type", "unit_test"]) is None
+    # a build without its data tests is no base for a night that tests only the rows it computes
+    for without_tests in (
+        ["--exclude-resource-type", "unit_test", "test"],
+        ["--exclude-resource-type=data_test"],
+    ):
+        assert "--exclude-resource-type" in (incremental_refusal(same, without_tests) or ""), without_tests
+    assert incremental_refusal(same, ["--exclude-resource-type", "unit_test", "--target", "duckdb"]) is None
     older = _published_by(tmp_path / "older.duckdb", "a project of last week")
     assert incremental_refusal(older, []) == "the project changed since the published warehouse was built"
 

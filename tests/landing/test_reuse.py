@@ -182,12 +182,25 @@ def test_what_dbt_built_is_kept_only_for_an_incremental_build(
                 ).fetchall()
             )
 
+    def kept_from(database: Path) -> list[tuple[str]]:
+        """What landing.kept_models says (no such table: nothing kept), for dbt's tests of the night."""
+        with duckdb.connect(str(database), read_only=True) as connection:
+            if not connection.execute(
+                "select 1 from information_schema.tables where table_name = 'kept_models'"
+            ).fetchall():
+                return []
+            rows = connection.execute(f"select kept_from from {LANDING_SCHEMA}.kept_models").fetchall()
+            return [(str(row[0]),) for row in rows]
+
     kept = tmp_path / "kept.duckdb"
     land([raw_dir], kept, reuse_from=published, keep_built=True)
     assert has_built_schema(kept)
+    assert kept_from(kept) == [(str(published),)]
     dropped = tmp_path / "dropped.duckdb"
     land([raw_dir], dropped, reuse_from=published)
     assert not has_built_schema(dropped)
+    assert kept_from(dropped) == []
     # landing every file into a file dbt built (the development file) leaves no model built on other rows
     land([raw_dir], kept)
     assert not has_built_schema(kept)
+    assert kept_from(kept) == []

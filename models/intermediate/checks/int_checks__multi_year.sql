@@ -3,24 +3,28 @@
 -- the same department_name and region for fiscal_year - 1. Carry-overs are read from the narrative totals
 -- (subjects carry_forward_begin / carry_forward_end) and from the fund tables (measures carry_forward_begin /
 -- carry_forward_end per fund and code); prior-year amounts from the previous disclosure's narrative.
+-- Incremental, never sliced: a disclosure's rows read its department's other years, all of them in the changed
+-- set when one is (int_disclosures_changed), not all in one slice.
+-- depends_on: {{ ref('int_disclosures_changed') }}
+{{ config(**per_disclosure_incremental()) }}
 with
 
 disclosures as (
-    select * from {{ ref('stg_final_accounts__disclosures') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__disclosures'), sliced=false) }}
     where is_accepted
 ),
 
 figures as (
-    select * from {{ ref('stg_final_accounts__narrative_figures') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__narrative_figures'), sliced=false) }}
     where is_accepted
 ),
 
 agreed_figures as (
-    select * from {{ ref('int_narrative_figures_agreed') }}
+    select * from {{ changed_disclosures_only(ref('int_narrative_figures_agreed'), sliced=false) }}
 ),
 
 function_lines as (
-    select * from {{ ref('stg_final_accounts__function_lines') }}
+    select * from {{ changed_disclosures_only(ref('stg_final_accounts__function_lines'), sliced=false) }}
     where is_accepted
 ),
 
