@@ -171,6 +171,11 @@
     row. The landing says which night it is: landing.kept_models exists only when the build file kept the
     last build's models (its existence is looked up in dbt's relation cache, no query for each test).
 -#}
+{#- PostgreSQL and Spark build every night from scratch: dbt's own, the test's `where` config only -#}
+{% macro default__get_where_subquery(relation) -%}
+    {{ return(dbt.default__get_where_subquery(relation)) }}
+{%- endmacro %}
+
 {% macro duckdb__get_where_subquery(relation) -%}
     {%- set where = config.get('where', '') -%}
     {#- one macro: dbt parses a generic test with only the macros it can see it call -#}
