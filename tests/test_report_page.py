@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import re
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from budget_warehouse.queryable import report_session
 from budget_warehouse.report import (
     DISCLOSURE_PAGES,
     PARALLEL_PAGES_FROM,
+    PagesWritten,
     RejectedRow,
     ReportData,
     finding_ids_in_json,
@@ -305,3 +308,35 @@ def test_the_reports_duckdb_session_is_bounded_spills_apart_and_draws_no_progres
         (expected_limit,) = connection.execute("select current_setting('memory_limit')").fetchone() or ("",)
     # a bar is drawn for any query of more than 2 s: at 100,000 disclosures, hundreds of lines of log
     assert (memory_limit, temp_directory, progress_bar) == (expected_limit, str(tmp_path), False)
+
+
+def test_the_exports_wait_for_the_page_processes(sample_warehouse: Path, tmp_path: Path) -> None:
+    """The exports' sort holds up to the report's memory limit: never while page processes hold theirs."""
+    share: Future[PagesWritten] = Future()
+    pages = PagesWritten(apart=True, pending=[share])
+    done_at: list[int] = []
+
+    def finish_the_share() -> None:
+        done_at.append(time.time_ns())
+        share.set_result(PagesWritten(rendered=3))
+
+    with duckdb.connect(str(sample_warehouse), read_only=True) as connection:
+        data = ReportData(
+            generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            warehouse=str(sample_warehouse),
+            disclosures=read_disclosure_summaries(connection),
+            resolved_decisions=[],
+            stale_decisions=[],
+            outcomes=[],
+            blockers=[],
+            comparison=compare_runs(connection, has_previous=False),
+            rejected_rows=[],
+            new_rejection_keys=frozenset(),
+        )
+        timer = threading.Timer(1.0, finish_the_share)
+        timer.start()
+        write_report(tmp_path, data, connection, pages)
+        timer.join()
+    assert pages.rendered == 3 and not pages.pending
+    for export in ("findings.csv", "findings.parquet", "findings.json"):
+        assert (tmp_path / export).stat().st_mtime_ns >= done_at[0], export
