@@ -25,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 
+from budget_warehouse.landing.reuse import KEPT_MODELS_TABLE
 from budget_warehouse.warehouse_paths import PROJECT_DIR
 
 PROJECT_FILES = ("dbt_project.yml", "profiles.yml")
@@ -36,6 +37,7 @@ DBT_TEST_FOLDER, DBT_TEST_SUFFIXES = "tests", (".sql", ".yml", ".yaml")
 NOT_PROJECT = ("seeds/steward_acknowledgements.csv", "seeds/sample/*.csv")
 PACKAGES = ("dbt-core", "dbt-duckdb", "duckdb")
 VERSION_TABLE = "landing.built_by_project"
+KEPT_MODELS = f"landing.{KEPT_MODELS_TABLE}"
 # Deleted rows leave space in the file that DuckDB does not give back (a 10,000-disclosure warehouse grew by
 # 2-9% a night with 1% of its disclosures changed): a build from scratch once in so many nights compacts it.
 FULL_BUILD_EVERY = 7
@@ -190,6 +192,9 @@ def record_project_version(building: Path, whole_project: bool, incremental: boo
     before = built_by(building) if incremental else None
     with duckdb.connect(str(building)) as connection:
         connection.execute(f"drop table if exists {VERSION_TABLE}")
+        # what told this build's data tests to read the rows it computed: a `dbt test` run later on the
+        # published file tests every row
+        connection.execute(f"drop table if exists {KEPT_MODELS}")
         if whole_project:
             connection.execute(
                 f"create table {VERSION_TABLE} (project_version varchar, incremental_nights integer)"

@@ -142,7 +142,7 @@ def drop_other_schemas(connection: duckdb.DuckDBPyConnection, schema: str) -> No
 CHANGED_TABLE = "disclosures_changed"
 # Present only when the build file kept the last build's models (an incremental build), naming the file
 # they were kept from: dbt's data tests then test the rows the night computed (macros/cross_engine/
-# incremental.sql, get_where_subquery).
+# incremental.sql, get_where_subquery). Dropped once the build succeeded (incremental.record_project_version).
 KEPT_MODELS_TABLE = "kept_models"
 
 
