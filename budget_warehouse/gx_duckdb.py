@@ -6,6 +6,14 @@ open for the dialects listed in `sqlalchemy_execution_engine._PERSISTED_CONNECTI
 there is the whole fix (`patch_gx_for_duckdb`). The list holds GX's dialect enum members, compared with the
 engine's dialect name both by equality and through `.value`, hence a str that also has a `.value`.
 
+A persisted connection is GX's one DuckDB connection (a StaticPool): the connection GX keeps holds the
+transaction its first query began, and the column reflection GX runs on another SQLAlchemy connection of the
+same pool begins again on the same DuckDB connection, which DuckDB refuses ("cannot start a transaction
+within a transaction"). GX then throws away the whole pass of metrics and computes it again: at 10,000
+disclosures the grain checks of the findings marts (1-1.5 s each) ran twice. So GX's DuckDB connections
+begin no transaction of their own and each query runs in DuckDB's own (autocommit): every query only reads
+a file opened read-only, which nothing changes meanwhile (a build publishes a new file by a rename).
+
 The warehouse is opened read-only (BI readers and a running build are never blocked). Each mart is a query
 asset (`select * from marts.x`): table assets reflect the table, which duckdb_engine breaks. Nothing is read
 into pandas: GX computes its metrics as aggregate SQL, and only a bounded sample of failing rows comes back.
@@ -50,16 +58,23 @@ def _no_progress_bar(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.execute("set enable_progress_bar = false")
 
 
+def _autocommit(_dialect: Any, _dbapi_connection: Any) -> None:
+    """duckdb_engine's begin, made a no-op: DuckDB runs each query in a transaction of its own."""
+
+
 def patch_gx_for_duckdb() -> None:
-    """Make GX keep its DuckDB connection open while it reads results, and let none of its DuckDB
-    connections draw a progress bar into the nightly's log (queryable.report_session says why); idempotent.
-    GX makes the engines itself, so every new connection of any pool is looked at."""
+    """Make GX keep its DuckDB connection open while it reads results, run each of its queries in DuckDB's
+    own transaction, and let none of its DuckDB connections draw a progress bar into the nightly's log
+    (queryable.report_session says why); idempotent. GX makes the engines itself, so every new connection
+    of any pool is looked at."""
+    import duckdb_engine
     from great_expectations.execution_engine import sqlalchemy_execution_engine as engine
     from sqlalchemy import event
     from sqlalchemy.pool import Pool
 
     if not event.contains(Pool, "connect", _no_progress_bar):
         event.listen(Pool, "connect", _no_progress_bar)
+    duckdb_engine.Dialect.do_begin = _autocommit  # type: ignore[method-assign,assignment]
 
     persisted = tuple(engine._PERSISTED_CONNECTION_DIALECTS)
     if any(dialect == DUCKDB for dialect in persisted):

@@ -99,3 +99,35 @@ def test_the_answer_is_gx_s_and_the_query_runs_once(
     )
     assert ours.success == gx_s.success
     assert len(ours.result["details"]["unexpected_rows"]) == len(gx_s.result["details"]["unexpected_rows"])
+
+
+def test_gx_s_column_reflection_beside_its_kept_connection_fails_nothing(
+    tmp_path: Path, sample_warehouse: Path
+) -> None:
+    """GX keeps one DuckDB connection (gx_duckdb); its column reflection opens another SQLAlchemy connection
+    on the same DuckDB connection. Unpatched, that begin failed within the kept connection's transaction and
+    GX computed the whole pass of metrics again: here, the query of each expectation ran twice."""
+    import sqlalchemy as sa
+
+    warehouse = tmp_path / "copy.duckdb"
+    shutil.copyfile(sample_warehouse, warehouse)
+    context = gx_context(None)
+    datasource = add_warehouse_datasource(context, warehouse, tmp_path)
+    try:
+        engine = datasource.get_execution_engine()
+        assert engine.execute_query(sa.text("select 1")).fetchall() == [(1,)]
+        with engine.engine.connect() as reflection:
+            assert reflection.execute(sa.text("select 2")).fetchall() == [(2,)]
+    finally:
+        close_datasource(datasource)
+
+    # a suite whose first pass holds both kinds: the queries of the kept connection and the reflection
+    expectations = [
+        {"type": UNEXPECTED_ROWS, "kwargs": {"unexpected_rows_query": FAILING.format(marker="first")}},
+        {"type": UNEXPECTED_ROWS, "kwargs": {"unexpected_rows_query": PASSING.format(marker="second")}},
+        {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "disclosure_id"}},
+    ]
+    results, statements = _run(warehouse, expectations, "SUMMARY")
+    assert all(result.exception_info.get("raised_exception") is False for result in results)
+    assert sum(" as first " in statement for statement in statements) == 1
+    assert sum(" as second " in statement for statement in statements) == 1
