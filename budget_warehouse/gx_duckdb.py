@@ -3,7 +3,7 @@
 GX 1.24's SQL datasource fails on DuckDB as shipped (GX issues 10738 and 11579): GX closes the connection
 of each metric query before it reads the rows, so every metric comes back empty. GX keeps the connection
 open for the dialects listed in `sqlalchemy_execution_engine._PERSISTED_CONNECTION_DIALECTS`; adding duckdb
-there is the whole fix (`patch_gx_for_duckdb`). The list holds GX's dialect enum members, compared with the
+there is the fix for that (`patch_gx_for_duckdb`). The list holds GX's dialect enum members, compared with the
 engine's dialect name both by equality and through `.value`, hence a str that also has a `.value`.
 
 A persisted connection is GX's one DuckDB connection (a StaticPool): the connection GX keeps holds the
