@@ -9,8 +9,9 @@ engine's dialect name both by equality and through `.value`, hence a str that al
 A persisted connection is GX's one DuckDB connection (a StaticPool): the connection GX keeps holds the
 transaction its first query began, and the column reflection GX runs on another SQLAlchemy connection of the
 same pool begins again on the same DuckDB connection, which DuckDB refuses ("cannot start a transaction
-within a transaction"). GX then throws away the whole pass of metrics and computes it again: at 10,000
-disclosures the grain checks of the findings marts (1-1.5 s each) ran twice. So GX's DuckDB connections
+within a transaction"). GX then throws away the whole pass of metrics and computes it again: a suite
+validated first ran its first pass twice (`fct_identity_checks`: its grain check, 1-1.5 s at 10,000
+disclosures). So GX's DuckDB connections
 begin no transaction of their own and each query runs in DuckDB's own (autocommit): every query only reads
 a file opened read-only, which nothing changes meanwhile (a build publishes a new file by a rename).
 

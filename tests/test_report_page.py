@@ -240,6 +240,22 @@ def test_the_first_page_of_a_large_run_opens_fast_and_links_every_disclosure(
     own.page.close()
 
 
+def _report_data(connection: duckdb.DuckDBPyConnection, warehouse: Path) -> ReportData:
+    """The report of the warehouse's findings alone: no decisions, expectations or rejected rows."""
+    return ReportData(
+        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        warehouse=str(warehouse),
+        disclosures=read_disclosure_summaries(connection),
+        resolved_decisions=[],
+        stale_decisions=[],
+        outcomes=[],
+        blockers=[],
+        comparison=compare_runs(connection, has_previous=False),
+        rejected_rows=[],
+        new_rejection_keys=frozenset(),
+    )
+
+
 # A disclosure page's row of a failing finding.
 FINDING_ROW = re.compile(r'<tr class="finding" id="(F-[0-9a-f]{16})"')
 
@@ -262,18 +278,7 @@ def test_every_failing_finding_is_listed_once_on_the_pages_and_in_the_exports(
             ).fetchall()
         )
         # the pages written again a few disclosures a batch, so that many batches meet inside the corpus
-        data = ReportData(
-            generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            warehouse=str(warehouse),
-            disclosures=read_disclosure_summaries(connection),
-            resolved_decisions=[],
-            stale_decisions=[],
-            outcomes=[],
-            blockers=[],
-            comparison=compare_runs(connection, has_previous=False),
-            rejected_rows=[],
-            new_rejection_keys=frozenset(),
-        )
+        data = _report_data(connection, warehouse)
         write_disclosure_pages(tmp_path, data, connection, batch_size=7)
     with (reports / "findings.csv").open(encoding="utf-8-sig", newline="") as handle:
         in_csv = sorted(row["finding_id"] for row in csv.DictReader(handle))
@@ -321,18 +326,7 @@ def test_the_exports_wait_for_the_page_processes(sample_warehouse: Path, tmp_pat
         share.set_result(PagesWritten(rendered=3))
 
     with duckdb.connect(str(sample_warehouse), read_only=True) as connection:
-        data = ReportData(
-            generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            warehouse=str(sample_warehouse),
-            disclosures=read_disclosure_summaries(connection),
-            resolved_decisions=[],
-            stale_decisions=[],
-            outcomes=[],
-            blockers=[],
-            comparison=compare_runs(connection, has_previous=False),
-            rejected_rows=[],
-            new_rejection_keys=frozenset(),
-        )
+        data = _report_data(connection, sample_warehouse)
         timer = threading.Timer(1.0, finish_the_share)
         timer.start()
         write_report(tmp_path, data, connection, pages)
