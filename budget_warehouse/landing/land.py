@@ -16,14 +16,19 @@ import csv
 import os
 import sys
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, TypeVar
 
 import duckdb
 
+from budget_warehouse.landing import plain_lines
 from budget_warehouse.landing.contract import PROVENANCE_COLUMNS, SAMPLE_DIR, RawKind, kind_of, raw_kinds
-from budget_warehouse.landing.read_file import ParsedFile, read_raw_file
+from budget_warehouse.landing.plain_lines import RawFile
+from budget_warehouse.landing.read_file import ParsedFile, fingerprint, read_raw_file
 from budget_warehouse.landing.reuse import (
     LandedBefore,
     ReuseFailedError,
@@ -58,6 +63,13 @@ NOT_LOADED_COLUMNS = (
 EMPTY_FILE = "0 bytes: no header and no rows"
 # Below this many bytes of raw files, starting worker processes costs more than it saves.
 PARALLEL_FROM_BYTES = 8 << 20
+# What DuckDB may hold while landing (the build's own limit, profiles.yml), beyond which it spills.
+MEMORY_LIMIT_VARIABLE = "BUDGET_WAREHOUSE_MEMORY_LIMIT"
+MEMORY_LIMIT = "4GB"
+# Batches of files DuckDB lands at once, and a batch's size: each holds its lines meanwhile.
+LANDING_THREADS = 2
+PLAIN_LINES_BATCH_BYTES = 256 << 20
+R = TypeVar("R")
 
 
 class LandingError(Exception):
@@ -160,21 +172,21 @@ def _write_rows(path: Path, columns: tuple[str, ...], rows: list[list[str]]) -> 
         writer.writerows(rows)
 
 
-def _load_csv(
-    connection: duckdb.DuckDBPyConnection,
-    table: str,
-    columns: tuple[str, ...],
-    files: list[Path],
-    create: bool = True,
+def create_table(connection: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...]) -> None:
+    """landing.<table> with text columns (counts and lines as numbers)."""
+    definition = ", ".join(
+        f'"{column}" {"bigint" if column in NUMBER_COLUMNS else "varchar"}' for column in columns
+    )
+    connection.execute(f'create table {LANDING_SCHEMA}."{table}" ({definition})')
+
+
+def load_csv(
+    connection: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...], files: list[Path]
 ) -> None:
-    """Create landing.<table> (unless it is there, `create=False`) with text columns (counts and lines as
-    numbers) and load the files into it."""
-    types = {column: "bigint" if column in NUMBER_COLUMNS else "varchar" for column in columns}
-    definition = ", ".join(f'"{column}" {column_type}' for column, column_type in types.items())
-    if create:
-        connection.execute(f'create table {LANDING_SCHEMA}."{table}" ({definition})')
+    """Load the files (CSV with a header naming `columns`) into landing.<table>."""
     if not files:
         return
+    types = {column: "bigint" if column in NUMBER_COLUMNS else "varchar" for column in columns}
     connection.execute(
         f'insert into {LANDING_SCHEMA}."{table}" select * from read_csv($files, header = true, '
         "auto_detect = false, columns = $types, delim = ',', quote = '\"', escape = '\"', "
@@ -183,16 +195,16 @@ def _load_csv(
     )
 
 
-def _parse_all(jobs: list[tuple[Path, RawKind, Path]]) -> list[ParsedFile]:
-    """Parse the files, one process per core when there is enough to parse to pay for the processes."""
-    total_bytes = sum(path.stat().st_size for path, _, _ in jobs)
+def _in_parallel(function: Callable[..., R], jobs: list[tuple[Any, ...]], sizes: list[int]) -> list[R]:
+    """function(*job) for each job, one process per core when there is enough to read to pay for the
+    processes; results in job order."""
     workers = min(os.cpu_count() or 1, len(jobs))
-    if workers < 2 or total_bytes < PARALLEL_FROM_BYTES:
-        return [read_raw_file(*job) for job in jobs]
+    if workers < 2 or sum(sizes) < PARALLEL_FROM_BYTES:
+        return [function(*job) for job in jobs]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        # largest first, so that the longest parse starts at once; results come back in job order
-        order = sorted(range(len(jobs)), key=lambda index: -jobs[index][0].stat().st_size)
-        futures = {index: pool.submit(read_raw_file, *jobs[index]) for index in order}
+        # largest first, so that the longest job starts at once
+        order = sorted(range(len(jobs)), key=lambda index: -sizes[index])
+        futures = {index: pool.submit(function, *jobs[index]) for index in order}
         return [futures[index].result() for index in range(len(jobs))]
 
 
@@ -225,18 +237,35 @@ def _land(folders: list[Path], database: Path, reuse_from: Path | None, keep_bui
             to_parse.append((path, kind_name))
         else:
             reused.append(previous)
-    parsed_files: list[ParsedFile] = []
-    with tempfile.TemporaryDirectory(prefix="landing_") as scratch:
-        landed_by_kind: dict[str, list[Path]] = {name: [] for name in kinds}
-        jobs = [
-            (path, kinds[kind_name], Path(scratch) / f"{number:06d}.csv")
-            for number, (path, kind_name) in enumerate(to_parse)
-        ]
-        for parsed, (_, kind, landed_csv) in zip(_parse_all(jobs), jobs, strict=True):
-            parsed_files.append(parsed)
-            if parsed.landed_records:
-                landed_by_kind[kind.name].append(landed_csv)
-
+    from_published = bool(reused and reuse_from)
+    database.parent.mkdir(parents=True, exist_ok=True)
+    if from_published and reuse_from:
+        start_from_published(reuse_from, database, LANDING_SCHEMA, list(kinds), reused, keep_built)
+    with (
+        tempfile.TemporaryDirectory(prefix="landing_") as scratch,
+        duckdb.connect(
+            str(database), config={"storage_compatibility_version": STORAGE_COMPATIBILITY}
+        ) as connection,
+    ):
+        # a large raw file's lines are held while it lands: they spill rather than fill the machine
+        connection.execute("set memory_limit = ?", [os.environ.get(MEMORY_LIMIT_VARIABLE, MEMORY_LIMIT)])
+        connection.execute("set temp_directory = ?", [str(Path(scratch) / "spill")])
+        if not from_published:
+            # whatever was built on other landed rows goes with them
+            drop_other_schemas(connection, LANDING_SCHEMA)
+            connection.execute(f"drop schema if exists {LANDING_SCHEMA} cascade")
+            connection.execute(f"create schema {LANDING_SCHEMA}")
+            create_changed_table(connection, LANDING_SCHEMA)
+            for name, kind in kinds.items():
+                create_table(connection, name, (*kind.columns, *PROVENANCE_COLUMNS))
+            create_table(connection, "landed_files", FILE_COLUMNS)
+            create_table(connection, "lines_not_loaded", NOT_LOADED_COLUMNS)
+        files = [(path, kinds[name]) for path, name in to_parse]
+        parsed_files = _land_files(connection, Path(scratch), files)
+        for name in kinds:
+            expected = sum(p.landed_records for p in parsed_files if p.kind.name == name)
+            expected += sum(file.landed_records for file in reused if file.raw_file_name == name)
+            _check_loaded(connection, name, expected)
         files_csv = Path(scratch) / "landed_files.csv"
         _write_rows(
             files_csv,
@@ -254,40 +283,78 @@ def _land(folders: list[Path], database: Path, reuse_from: Path | None, keep_bui
                 for line in parsed.not_loaded
             ],
         )  # fmt: skip
-
-        database.parent.mkdir(parents=True, exist_ok=True)
-        from_published = bool(reused and reuse_from)
-        if from_published and reuse_from:
-            start_from_published(reuse_from, database, LANDING_SCHEMA, list(kinds), reused, keep_built)
-        with duckdb.connect(
-            str(database), config={"storage_compatibility_version": STORAGE_COMPATIBILITY}
-        ) as connection:
-            if not from_published:
-                # whatever was built on other landed rows goes with them
-                drop_other_schemas(connection, LANDING_SCHEMA)
-                connection.execute(f"drop schema if exists {LANDING_SCHEMA} cascade")
-                connection.execute(f"create schema {LANDING_SCHEMA}")
-                create_changed_table(connection, LANDING_SCHEMA)
-            tables: list[tuple[str, tuple[str, ...], list[Path]]] = [
-                (name, (*kind.columns, *PROVENANCE_COLUMNS), landed_by_kind[name])
-                for name, kind in kinds.items()
-            ]
-            tables += [
-                ("landed_files", FILE_COLUMNS, [files_csv]),
-                ("lines_not_loaded", NOT_LOADED_COLUMNS, [not_loaded_csv]),
-            ]
-            for table, columns, files in tables:
-                _load_csv(connection, table, columns, files, create=not from_published)
-            for name in kinds:
-                expected = sum(p.landed_records for p in parsed_files if p.kind.name == name)
-                expected += sum(file.landed_records for file in reused if file.raw_file_name == name)
-                _check_loaded(connection, name, expected)
-            if from_published:
-                _record_parsed_disclosures(connection, list(kinds), parsed_files)
-            kept_from = reuse_from if from_published and keep_built else None
-            record_kept_models(connection, LANDING_SCHEMA, kept_from)
-            connection.execute("checkpoint")
+        load_csv(connection, "landed_files", FILE_COLUMNS, [files_csv])
+        load_csv(connection, "lines_not_loaded", NOT_LOADED_COLUMNS, [not_loaded_csv])
+        if from_published:
+            _record_parsed_disclosures(connection, list(kinds), parsed_files)
+        kept_from = reuse_from if from_published and keep_built else None
+        record_kept_models(connection, LANDING_SCHEMA, kept_from)
+        connection.execute("checkpoint")
     return LandingResult(parsed_files, unknown, reused, not_reused_because)
+
+
+def _batches(files: list[RawFile]) -> list[list[RawFile]]:
+    """The files by kind, in runs of up to PLAIN_LINES_BATCH_BYTES (a larger file alone): DuckDB reads a
+    run at once, which costs far less than a file at a time when files are many and small."""
+    batches: list[list[RawFile]] = []
+    by_kind: dict[str, list[RawFile]] = defaultdict(list)
+    for file in files:
+        by_kind[file.kind.name].append(file)
+    for same_kind in by_kind.values():
+        batch: list[RawFile] = []
+        batch_bytes = 0
+        for file in same_kind:
+            if batch and batch_bytes + file.known.size_bytes > PLAIN_LINES_BATCH_BYTES:
+                batches.append(batch)
+                batch, batch_bytes = [], 0
+            batch.append(file)
+            batch_bytes += file.known.size_bytes
+        batches.append(batch)
+    # the largest first, so that the longest starts at once
+    return sorted(batches, key=lambda batch: -sum(file.known.size_bytes for file in batch))
+
+
+def _land_files(
+    connection: duckdb.DuckDBPyConnection, scratch: Path, files: list[tuple[Path, RawKind]]
+) -> list[ParsedFile]:
+    """Land each file: its plain lines by DuckDB where that is provably what the parser would land
+    (plain_lines), else the whole file through read_file's parser; returns the files in the given order.
+
+    DuckDB lands several batches at once, one cursor each (it leaves Python's lock while it works)."""
+    sizes = [path.stat().st_size for path, _ in files]
+    fingerprints = _in_parallel(fingerprint, [(path,) for path, _ in files], sizes)
+    raw_files = [
+        RawFile(path, kind, known, scratch / f"{number:06d}_other_lines.csv")
+        for number, ((path, kind), known) in enumerate(zip(files, fingerprints, strict=True))
+    ]
+
+    def by_duckdb(batch: list[RawFile]) -> list[ParsedFile | None]:
+        with connection.cursor() as cursor:
+            return plain_lines.land(cursor, f'{LANDING_SCHEMA}."{batch[0].kind.name}"', batch)
+
+    landed: dict[Path, ParsedFile] = {}
+    csv_files: dict[str, list[Path]] = defaultdict(list)
+    with ThreadPoolExecutor(max_workers=min(os.cpu_count() or 1, LANDING_THREADS)) as pool:
+        batches = _batches(raw_files)
+        for batch, outcomes in zip(batches, pool.map(by_duckdb, batches), strict=True):
+            for file, parsed in zip(batch, outcomes, strict=True):
+                if parsed is not None:
+                    landed[file.path] = parsed
+                    if file.other_lines_csv.exists():
+                        csv_files[file.kind.name].append(file.other_lines_csv)
+    to_parse = [(number, file) for number, file in enumerate(raw_files) if file.path not in landed]
+    parse_jobs = [
+        (file.path, file.kind, scratch / f"{number:06d}.csv", file.known) for number, file in to_parse
+    ]
+    parsed_files = _in_parallel(read_raw_file, parse_jobs, [file.known.size_bytes for _, file in to_parse])
+    for parsed, (_, kind, landed_csv, _) in zip(parsed_files, parse_jobs, strict=True):
+        landed[parsed.path] = parsed
+        if parsed.landed_records:
+            csv_files[kind.name].append(landed_csv)
+    for name, paths in csv_files.items():
+        kind = next(file.kind for file in raw_files if file.kind.name == name)
+        load_csv(connection, name, (*kind.columns, *PROVENANCE_COLUMNS), paths)
+    return [landed[file.path] for file in raw_files]
 
 
 def _record_parsed_disclosures(

@@ -26,6 +26,7 @@ RAW_TEXT_LIMIT = 2000
 ENCODINGS = ("utf-8-sig", "gb18030")
 READ_CHUNK = 1 << 20
 LINE_ENDS = "\r\n"
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True)
@@ -66,19 +67,62 @@ class ParsedFile:
         return self.header_lines + self.blank_lines + self.title_lines + self.record_lines
 
 
-def fingerprint(path: Path) -> tuple[str, int, int]:
-    """SHA-256, size and physical line count, read from the bytes: independent of the CSV parser."""
+@dataclass(frozen=True)
+class Fingerprint:
+    """What the bytes of a file say, independent of any CSV parser."""
+
+    sha256: str
+    size_bytes: int
+    physical_lines: int
+    # every carriage return, and those that end a line as CR LF: any other one ends a line for Python alone
+    carriage_returns: int = 0
+    crlf_line_ends: int = 0
+    starts_with_bom: bool = False
+    ends_with_newline: bool = True
+
+    @property
+    def line_end_bytes(self) -> int:
+        """The bytes of every line's end: LF, or CR LF."""
+        newlines = self.physical_lines - (0 if self.ends_with_newline else 1)
+        return newlines + self.crlf_line_ends
+
+
+def fingerprint(path: Path) -> Fingerprint:
+    """SHA-256, size, physical line count and line ends, read from the bytes."""
     digest = hashlib.sha256()
-    size = newlines = 0
-    last = b""
+    size = newlines = carriage_returns = crlf = 0
+    last = first = b""
     with path.open("rb") as handle:
         while chunk := handle.read(READ_CHUNK):
+            if not size:
+                first = chunk[:3]
             digest.update(chunk)
             size += len(chunk)
             newlines += chunk.count(b"\n")
+            if b"\r" in chunk:  # most files have none: two more passes only where they do
+                carriage_returns += chunk.count(b"\r")
+                crlf += chunk.count(b"\r\n")
+            crlf += 1 if last == b"\r" and chunk[:1] == b"\n" else 0
             last = chunk[-1:]
-    lines = newlines + (1 if size and last != b"\n" else 0)
-    return digest.hexdigest(), size, lines
+    ends_with_newline = not size or last == b"\n"
+    return Fingerprint(
+        sha256=digest.hexdigest(),
+        size_bytes=size,
+        physical_lines=newlines + (0 if ends_with_newline else 1),
+        carriage_returns=carriage_returns,
+        crlf_line_ends=crlf,
+        starts_with_bom=first == UTF8_BOM,
+        ends_with_newline=ends_with_newline,
+    )
+
+
+def is_blank_row(row: list[str]) -> bool:
+    """A row of empty or blank cells is a blank line, whatever its commas."""
+    return not (row and row[0].strip()) and not "".join(row).strip()
+
+
+def wrong_width(fields: int, header_fields: int) -> str:
+    return f"the row has {fields} fields where the header has {header_fields} (an unquoted comma or quote?)"
 
 
 def _header_problem(kind: RawKind, header: list[str]) -> str | None:
@@ -158,7 +202,7 @@ def _parse(handle: TextIO, parsed: ParsedFile, out: TextIO) -> None:
         row = next(csv.reader(record_lines(line)))
         span, last_line = taken.count, taken.last
         line_number += span
-        if not (row and row[0].strip()) and not "".join(row).strip():
+        if is_blank_row(row):
             parsed.not_loaded.append(NotLoadedLine(start, "blank", "blank line", "", span=span))
             parsed.blank_lines += span
             continue
@@ -205,10 +249,7 @@ def _parse(handle: TextIO, parsed: ParsedFile, out: TextIO) -> None:
         if parsed.header_problem:
             reason = f"{parsed.path.name} {parsed.header_problem}"
         else:
-            reason = (
-                f"the row has {len(row)} fields where the header has {len(header)} "
-                "(an unquoted comma or quote?)"
-            )
+            reason = wrong_width(len(row), len(header))
         disclosure_id = row[disclosure_position].strip() if len(row) > disclosure_position else None
         parsed.not_loaded.append(NotLoadedLine(start, "rejected", reason, "", disclosure_id or None, span))
 
@@ -240,9 +281,13 @@ def _with_raw_text(path: Path, encoding: str, errors: str, lines: list[NotLoaded
     ]
 
 
-def read_raw_file(path: Path, kind: RawKind, landed_csv: Path) -> ParsedFile:
-    """Parse `path` as a raw file of `kind`, writing the records that pass to `landed_csv` (with a header)."""
-    sha256, size, lines = fingerprint(path)
+def read_raw_file(
+    path: Path, kind: RawKind, landed_csv: Path, known: Fingerprint | None = None
+) -> ParsedFile:
+    """Parse `path` as a raw file of `kind`, writing the records that pass to `landed_csv` (with a header);
+    `known`: its fingerprint, when already read."""
+    bytes_read = known or fingerprint(path)
+    sha256, size, lines = bytes_read.sha256, bytes_read.size_bytes, bytes_read.physical_lines
     parsed = ParsedFile(path=path, kind=kind, sha256=sha256, size_bytes=size, physical_lines=lines)
     if size == 0:
         with landed_csv.open("w", encoding="utf-8", newline="") as out:

@@ -24,10 +24,15 @@ from pathlib import Path
 
 import duckdb
 
-from budget_warehouse.landing import contract, read_file
+from budget_warehouse.landing import contract, plain_lines, read_file
 
 # The code and contract that decide what a file lands as: a change to any of them means parsing again.
-PARSER_SOURCES = (Path(read_file.__file__), Path(contract.__file__), contract.SAMPLE_SEEDS_YAML)
+PARSER_SOURCES = (
+    Path(read_file.__file__),
+    Path(plain_lines.__file__),
+    Path(contract.__file__),
+    contract.SAMPLE_SEEDS_YAML,
+)
 
 
 @cache
