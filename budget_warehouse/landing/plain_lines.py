@@ -8,8 +8,8 @@ read by the csv module as read_file's parser reads it, and lands or is kept with
 
 This is taken only when the result is provably the parser's: the file is UTF-8, its header is line 1 in
 the contract's order, every byte of it is in the lines DuckDB read, and every line that is not plain is a
-record of that one line (a quoted newline would make line and record numbers part). Otherwise `land`
-returns None and the file goes to read_file's parser, whole.
+record of that one line (a quoted newline would make line and record numbers part). Otherwise nothing
+of the file is landed here (`land` says None for it) and it goes to read_file's parser, whole.
 """
 
 from __future__ import annotations
@@ -114,7 +114,8 @@ def _land_lines(
         str(name): (lines, first, last, text_bytes, header)
         for name, lines, first, last, text_bytes, header in connection.execute(
             f"select filename, count(*), min(ordinality), max(ordinality), coalesce(sum(strlen(line)), 0), "
-            f"arg_min(line, ordinality) from {LINES_TABLE} group by filename"
+            # the first line even when it is blank (arg_min would skip it for the next)
+            f"arg_min_null(line, ordinality) from {LINES_TABLE} group by filename"
         ).fetchall()
     }
     sound: dict[str, tuple[RawFile, int]] = {}
@@ -167,6 +168,7 @@ def _land_lines(
             _write_other_lines(parsed, others[name], file.other_lines_csv)
         except _SpansLinesError:
             connection.execute(f"delete from {FILES_TABLE} where filename = ?", [name])
+            file.other_lines_csv.unlink(missing_ok=True)
             continue
         plain_lines = file.known.physical_lines - 1 - len(others[name])
         parsed.record_lines += plain_lines

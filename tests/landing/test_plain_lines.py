@@ -47,6 +47,7 @@ LEFT_TO_THE_PARSER = {
     "a quoted newline whose next line looks plain": f'{HEADER}\nd1,L1,1,"跨行\nd1,L1,2,乙,s\n",s\n',
     "a lone carriage return": f"{HEADER}\nd1,L1,1,甲\r,s\nd1,L1,2,乙,s\n",
     "a title line above the header": f"名单,,,,\n{HEADER}\nd1,L1,1,甲,s\n",
+    "a blank line above the header": f"\n{HEADER}\nd1,L1,1,甲,s\n",
     "columns in another order": "list_id,disclosure_id,item_no,unit_name,source_section\nL1,d1,1,甲,s\n",
     "a quoted header": '"disclosure_id","list_id","item_no","unit_name","source_section"\nd1,L1,1,甲,s\n',
     "the unit separator in a line": f"{HEADER}\nd1,L1,1,甲\x1f乙,s\n",
@@ -118,7 +119,8 @@ def test_a_gbk_file_is_left_to_the_parser(tmp_path: Path) -> None:
 
 
 def test_a_folder_of_both_kinds_of_file_lands_every_line_once(tmp_path: Path) -> None:
-    """land(): one file DuckDB lands (with lines the csv module reads), one it leaves to the parser."""
+    """land(): one file DuckDB lands (with lines the csv module reads) and two it leaves to the parser, all
+    three of one kind, so read as one batch: the GBK file fails the batch, read again file by file."""
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "raw_disclosures.csv").write_text(
@@ -130,6 +132,7 @@ def test_a_folder_of_both_kinds_of_file_lands_every_line_once(tmp_path: Path) ->
     (raw / "raw_named_units__plain.csv").write_text(plain, encoding="utf-8")
     quoted_newline = LEFT_TO_THE_PARSER["a quoted newline"]
     (raw / "raw_named_units__quoted_newline.csv").write_text(quoted_newline, encoding="utf-8")
+    (raw / "raw_named_units__x_gbk.csv").write_bytes(f"{HEADER}\nd1,L2,7,第七单位,s\n".encode("gb18030"))
 
     database = tmp_path / "warehouse.duckdb"
     result = land([raw], database)
@@ -146,10 +149,12 @@ def test_a_folder_of_both_kinds_of_file_lands_every_line_once(tmp_path: Path) ->
     assert landed == [
         ("plain", 4, "3"), ("plain", 5, "4"), ("plain", 6, None),
         ("quoted_newline", 2, "1"), ("quoted_newline", 4, "2"),
+        ("x_gbk", 2, "7"),
     ]  # fmt: skip
     assert files == [
         ("raw_disclosures", 2, 2, 1, 0),
         ("raw_named_units", 6, 6, 3, 2),
         ("raw_named_units", 4, 4, 2, 0),
+        ("raw_named_units", 2, 2, 1, 0),
     ]
-    assert result.landed_records == 6 and result.rejected_records == 2
+    assert result.landed_records == 7 and result.rejected_records == 2
