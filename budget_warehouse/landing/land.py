@@ -13,6 +13,7 @@ The published warehouse holds these tables, so it never points back at the raw f
 from __future__ import annotations
 
 import csv
+import multiprocessing
 import os
 import sys
 import tempfile
@@ -195,13 +196,15 @@ def load_csv(
     )
 
 
-def _in_parallel(function: Callable[..., R], jobs: list[tuple[Any, ...]], sizes: list[int]) -> list[R]:
-    """function(*job) for each job, one process per core when there is enough to read to pay for the
-    processes; results in job order."""
+def _in_parallel(
+    function: Callable[..., R], jobs: list[tuple[Any, ...]], sizes: list[int], start: str = "fork"
+) -> list[R]:
+    """function(*job) for each job, one process per core (started by `start`) when there is enough to read
+    to pay for the processes; results in job order."""
     workers = min(os.cpu_count() or 1, len(jobs))
     if workers < 2 or sum(sizes) < PARALLEL_FROM_BYTES:
         return [function(*job) for job in jobs]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(start)) as pool:
         # largest first, so that the longest job starts at once
         order = sorted(range(len(jobs)), key=lambda index: -sizes[index])
         futures = {index: pool.submit(function, *jobs[index]) for index in order}
@@ -241,56 +244,81 @@ def _land(folders: list[Path], database: Path, reuse_from: Path | None, keep_bui
     database.parent.mkdir(parents=True, exist_ok=True)
     if from_published and reuse_from:
         start_from_published(reuse_from, database, LANDING_SCHEMA, list(kinds), reused, keep_built)
-    with (
-        tempfile.TemporaryDirectory(prefix="landing_") as scratch,
-        duckdb.connect(
+    with tempfile.TemporaryDirectory(prefix="landing_") as scratch:
+        # read before DuckDB opens: worker processes are forked, and a fork should not copy its threads
+        sizes = [path.stat().st_size for path, _ in to_parse]
+        fingerprints = _in_parallel(fingerprint, [(path,) for path, _ in to_parse], sizes)
+        files = [
+            RawFile(path, kinds[name], known, Path(scratch) / f"{number:06d}_other_lines.csv")
+            for number, ((path, name), known) in enumerate(zip(to_parse, fingerprints, strict=True))
+        ]
+        with duckdb.connect(
             str(database), config={"storage_compatibility_version": STORAGE_COMPATIBILITY}
-        ) as connection,
-    ):
-        # a large raw file's lines are held while it lands: they spill rather than fill the machine
-        connection.execute("set memory_limit = ?", [os.environ.get(MEMORY_LIMIT_VARIABLE, MEMORY_LIMIT)])
-        connection.execute("set temp_directory = ?", [str(Path(scratch) / "spill")])
-        if not from_published:
-            # whatever was built on other landed rows goes with them
-            drop_other_schemas(connection, LANDING_SCHEMA)
-            connection.execute(f"drop schema if exists {LANDING_SCHEMA} cascade")
-            connection.execute(f"create schema {LANDING_SCHEMA}")
-            create_changed_table(connection, LANDING_SCHEMA)
-            for name, kind in kinds.items():
-                create_table(connection, name, (*kind.columns, *PROVENANCE_COLUMNS))
-            create_table(connection, "landed_files", FILE_COLUMNS)
-            create_table(connection, "lines_not_loaded", NOT_LOADED_COLUMNS)
-        files = [(path, kinds[name]) for path, name in to_parse]
-        parsed_files = _land_files(connection, Path(scratch), files)
-        for name in kinds:
-            expected = sum(p.landed_records for p in parsed_files if p.kind.name == name)
-            expected += sum(file.landed_records for file in reused if file.raw_file_name == name)
-            _check_loaded(connection, name, expected)
-        files_csv = Path(scratch) / "landed_files.csv"
-        _write_rows(
-            files_csv,
-            FILE_COLUMNS,
-            [_file_row(parsed) for parsed in parsed_files] + [_unloadable_row(entry) for entry in unknown],
-        )
-        not_loaded_csv = Path(scratch) / "lines_not_loaded.csv"
-        _write_rows(
-            not_loaded_csv,
-            NOT_LOADED_COLUMNS,
-            [
-                [str(parsed.path), parsed.kind.name, str(line.line), line.line_kind, line.reason,
-                 line.raw_text, line.disclosure_id or ""]
-                for parsed in parsed_files
-                for line in parsed.not_loaded
-            ],
-        )  # fmt: skip
-        load_csv(connection, "landed_files", FILE_COLUMNS, [files_csv])
-        load_csv(connection, "lines_not_loaded", NOT_LOADED_COLUMNS, [not_loaded_csv])
-        if from_published:
-            _record_parsed_disclosures(connection, list(kinds), parsed_files)
-        kept_from = reuse_from if from_published and keep_built else None
-        record_kept_models(connection, LANDING_SCHEMA, kept_from)
-        connection.execute("checkpoint")
+        ) as connection:
+            parsed_files = _land_into(connection, Path(scratch), files, kinds, from_published)
+            for name in kinds:
+                expected = sum(p.landed_records for p in parsed_files if p.kind.name == name)
+                expected += sum(file.landed_records for file in reused if file.raw_file_name == name)
+                _check_loaded(connection, name, expected)
+            _load_file_tables(connection, Path(scratch), parsed_files, unknown)
+            if from_published:
+                _record_parsed_disclosures(connection, list(kinds), parsed_files)
+            kept_from = reuse_from if from_published and keep_built else None
+            record_kept_models(connection, LANDING_SCHEMA, kept_from)
+            connection.execute("checkpoint")
     return LandingResult(parsed_files, unknown, reused, not_reused_because)
+
+
+def _load_file_tables(
+    connection: duckdb.DuckDBPyConnection,
+    scratch: Path,
+    parsed_files: list[ParsedFile],
+    unknown: list[Unloadable],
+) -> None:
+    """landing.landed_files (a row per file, parsed or not loadable) and landing.lines_not_loaded."""
+    files_csv = scratch / "landed_files.csv"
+    _write_rows(
+        files_csv,
+        FILE_COLUMNS,
+        [_file_row(parsed) for parsed in parsed_files] + [_unloadable_row(entry) for entry in unknown],
+    )
+    not_loaded_csv = scratch / "lines_not_loaded.csv"
+    _write_rows(
+        not_loaded_csv,
+        NOT_LOADED_COLUMNS,
+        [
+            [str(parsed.path), parsed.kind.name, str(line.line), line.line_kind, line.reason,
+             line.raw_text, line.disclosure_id or ""]
+            for parsed in parsed_files
+            for line in parsed.not_loaded
+        ],
+    )  # fmt: skip
+    load_csv(connection, "landed_files", FILE_COLUMNS, [files_csv])
+    load_csv(connection, "lines_not_loaded", NOT_LOADED_COLUMNS, [not_loaded_csv])
+
+
+def _land_into(
+    connection: duckdb.DuckDBPyConnection,
+    scratch: Path,
+    files: list[RawFile],
+    kinds: dict[str, RawKind],
+    from_published: bool,
+) -> list[ParsedFile]:
+    """The landing tables made (unless kept from the published file) and the files landed into them."""
+    # a large raw file's lines are held while it lands: they spill rather than fill the machine
+    connection.execute("set memory_limit = ?", [os.environ.get(MEMORY_LIMIT_VARIABLE, MEMORY_LIMIT)])
+    connection.execute("set temp_directory = ?", [str(scratch / "spill")])
+    if not from_published:
+        # whatever was built on other landed rows goes with them
+        drop_other_schemas(connection, LANDING_SCHEMA)
+        connection.execute(f"drop schema if exists {LANDING_SCHEMA} cascade")
+        connection.execute(f"create schema {LANDING_SCHEMA}")
+        create_changed_table(connection, LANDING_SCHEMA)
+        for name, kind in kinds.items():
+            create_table(connection, name, (*kind.columns, *PROVENANCE_COLUMNS))
+        create_table(connection, "landed_files", FILE_COLUMNS)
+        create_table(connection, "lines_not_loaded", NOT_LOADED_COLUMNS)
+    return _land_files(connection, scratch, files)
 
 
 def _batches(files: list[RawFile]) -> list[list[RawFile]]:
@@ -315,18 +343,12 @@ def _batches(files: list[RawFile]) -> list[list[RawFile]]:
 
 
 def _land_files(
-    connection: duckdb.DuckDBPyConnection, scratch: Path, files: list[tuple[Path, RawKind]]
+    connection: duckdb.DuckDBPyConnection, scratch: Path, raw_files: list[RawFile]
 ) -> list[ParsedFile]:
     """Land each file: its plain lines by DuckDB where that is provably what the parser would land
     (plain_lines), else the whole file through read_file's parser; returns the files in the given order.
 
     DuckDB lands several batches at once, one cursor each (it leaves Python's lock while it works)."""
-    sizes = [path.stat().st_size for path, _ in files]
-    fingerprints = _in_parallel(fingerprint, [(path,) for path, _ in files], sizes)
-    raw_files = [
-        RawFile(path, kind, known, scratch / f"{number:06d}_other_lines.csv")
-        for number, ((path, kind), known) in enumerate(zip(files, fingerprints, strict=True))
-    ]
 
     def by_duckdb(batch: list[RawFile]) -> list[ParsedFile | None]:
         with connection.cursor() as cursor:
@@ -346,7 +368,10 @@ def _land_files(
     parse_jobs = [
         (file.path, file.kind, scratch / f"{number:06d}.csv", file.known) for number, file in to_parse
     ]
-    parsed_files = _in_parallel(read_raw_file, parse_jobs, [file.known.size_bytes for _, file in to_parse])
+    # DuckDB is open here: the parser's processes are spawned, not forked with its threads
+    parsed_files = _in_parallel(
+        read_raw_file, parse_jobs, [file.known.size_bytes for _, file in to_parse], "spawn"
+    )
     for parsed, (_, kind, landed_csv, _) in zip(parsed_files, parse_jobs, strict=True):
         landed[parsed.path] = parsed
         if parsed.landed_records:
