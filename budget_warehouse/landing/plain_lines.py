@@ -27,6 +27,7 @@ import duckdb
 from budget_warehouse.landing.contract import PROVENANCE_COLUMNS, RawKind
 from budget_warehouse.landing.read_file import (
     RAW_TEXT_LIMIT,
+    UTF8_BOM,
     Fingerprint,
     NotLoadedLine,
     ParsedFile,
@@ -77,12 +78,7 @@ def land(connection: duckdb.DuckDBPyConnection, table: str, files: list[RawFile]
     """Land `files` (of one kind) into `table`, each one's records that are not plain lines written to its
     other_lines_csv for the loader (no file when there are none). For each file, what it landed, or None,
     with nothing of it landed, when it must be parsed in Python."""
-    # a lone CR ends a line for Python, not for DuckDB
-    readable = [
-        file
-        for file in files
-        if file.known.size_bytes and file.known.carriage_returns == file.known.crlf_line_ends
-    ]
+    readable = [file for file in files if file.known.size_bytes and not file.known.has_lone_carriage_return]
     if not readable:
         return [None for _ in files]
     landed: dict[str, ParsedFile] = {}
@@ -121,7 +117,7 @@ def _land_lines(
     sound: dict[str, tuple[RawFile, int]] = {}
     for file in files:
         lines, first, last, text_bytes, header_text = read.get(str(file.path), (0, 0, -1, 0, None))
-        bom = 3 if file.known.starts_with_bom else 0
+        bom = len(UTF8_BOM) if file.known.starts_with_bom else 0
         header = [cell.strip().lower() for cell in (header_text or "").split(",")]
         if (
             lines == file.known.physical_lines == last - first + 1

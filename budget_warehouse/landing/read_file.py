@@ -81,6 +81,11 @@ class Fingerprint:
     ends_with_newline: bool = True
 
     @property
+    def has_lone_carriage_return(self) -> bool:
+        """A CR not followed by LF: it ends a line for Python's csv module, not for DuckDB."""
+        return self.carriage_returns != self.crlf_line_ends
+
+    @property
     def line_end_bytes(self) -> int:
         """The bytes of every line's end: LF, or CR LF."""
         newlines = self.physical_lines - (0 if self.ends_with_newline else 1)
