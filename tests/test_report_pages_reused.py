@@ -18,6 +18,7 @@ from budget_warehouse.report import (
     DISCLOSURE_PAGES,
     PagesData,
     PagesWritten,
+    findings_digests,
     read_disclosure_summaries,
     write_disclosure_pages,
 )
@@ -166,3 +167,19 @@ def test_a_page_that_can_be_neither_linked_nor_copied_is_rendered(
 
     assert (second.rendered, second.reused) == (1, 0)
     assert pages == rendered
+
+
+def test_text_moved_from_one_column_to_the_next_changes_the_pages_digest(
+    connection: duckdb.DuckDBPyConnection,
+) -> None:
+    def digest_with(title_zh: str, title_en: str) -> dict[str, str]:
+        connection.execute(
+            f"update {FINDINGS_COPY} set title_zh = ?, title_en = ? "
+            f"where finding_id = (select min(finding_id) from {FINDINGS_COPY} where status = 'fail')",
+            [title_zh, title_en],
+        )
+        return findings_digests(connection, FINDINGS_COPY, ("", "\uffff"))
+
+    # neighbouring columns of a finding
+    assert digest_with("合计", "Total") != digest_with("合计Total", "")
+    assert digest_with("合计", "Total") == digest_with("合计", "Total")
