@@ -161,7 +161,10 @@ def _columns(kwargs: Mapping[str, Any], meta: Mapping[str, Any]) -> str:
 
 
 def _row_label(row: Mapping[str, Any], row_id_columns: Iterable[str]) -> str:
-    return ", ".join(f"{column}={row.get(column)}" for column in row_id_columns)
+    """A failing row by its suite's id columns; a row of a query that has none of them (counts compared for
+    the whole table) by its own columns."""
+    named = [column for column in row_id_columns if column in row] or list(row)
+    return ", ".join(f"{column}={row.get(column)}" for column in named)
 
 
 def _batch_query(query: str, table: str) -> str:

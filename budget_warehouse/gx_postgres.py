@@ -51,7 +51,9 @@ def postgres_suite(suite: Suite, prefix: str) -> Suite:
     for expectation in suite.definition["expectations"]:
         if expectation.get("type") == UNEXPECTED_ROWS:
             kwargs = dict(expectation["kwargs"])
-            kwargs["unexpected_rows_query"] = portable_sql(str(kwargs["unexpected_rows_query"]))
+            # a query may name another mart (marts.x) beside its batch: the published schema of the prefix
+            query = qualify(str(kwargs["unexpected_rows_query"]), prefix)
+            kwargs["unexpected_rows_query"] = portable_sql(query)
             expectation = {**expectation, "kwargs": kwargs}
         expectations.append(expectation)
     definition = {**suite.definition, "expectations": expectations}

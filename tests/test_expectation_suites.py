@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -119,3 +120,39 @@ def test_a_mart_missing_from_the_warehouse_blocks_instead_of_crashing(
         False,
     )
     assert [blocker.outcome for blocker in blocking_failures([outcome], frozenset())] == [outcome]
+
+
+def test_a_decision_recorded_twice_breaks_the_grain_of_the_reviewed_findings(
+    tmp_path: Path, sample_nightly: NightlyRun
+) -> None:
+    """The view's grain is counted against fct_identity_checks, by the build's data test and by the suite."""
+    warehouse = tmp_path / "decided_twice.duckdb"
+    shutil.copyfile(sample_nightly.warehouse, warehouse)
+    with duckdb.connect(str(warehouse)) as connection:
+        (finding_id,) = connection.execute(
+            "select min(finding_id) from marts.fct_findings_reviewed where decision is null"
+        ).fetchone() or ("",)
+        for decision in ("accepted", "false_positive"):
+            connection.execute(
+                "insert into staging.stg_review__steward_acknowledgements "
+                "(finding_id, decision, decided_by, decided_on) values (?, ?, '张三', date '2026-12-01')",
+                [finding_id, decision],
+            )
+        (rows,) = connection.execute("select count(*) from marts.fct_identity_checks").fetchone() or (0,)
+    suites = [suite for suite in load_suites() if suite.table == "marts.fct_findings_reviewed"]
+
+    (grain,) = [outcome for outcome in validate(warehouse, suites) if outcome.description.startswith("Grain")]
+
+    assert (grain.success, grain.severity) == (False, "critical")
+    assert grain.failing_rows == (f"view_rows={rows + 1}, table_rows={rows}",)
+    # the data test as the nightly's build ran it, on the file it built and on this one
+    (test_file,) = (sample_nightly.warehouse.parent / "target" / "run").rglob(
+        "fct_findings_reviewed_one_row_per_finding.sql"
+    )
+    test_sql = test_file.read_text(encoding="utf-8")
+    (catalog,) = set(re.findall(r'from "([^"]+)"\."marts"\."fct_findings_reviewed"', test_sql))
+    for built, failures in ((sample_nightly.warehouse, 0), (warehouse, 1)):
+        with duckdb.connect() as connection:
+            connection.execute(f"attach '{built}' as \"{catalog}\" (read_only)")
+            # dbt's wrapper: count(*) as failures, should_warn, should_error
+            assert (connection.execute(test_sql).fetchone() or (None,))[0] == failures, built

@@ -373,7 +373,7 @@ def test_an_incremental_nights_data_tests_read_the_rows_it_computed(tmp_path: Pa
     assert "int_disclosures_changed" in scoped_not_null
     # a view over every disclosure is tested whole
     assert "int_disclosures_changed" not in _executed_test_sql(
-        nights, "unique_fct_findings_reviewed_finding_id"
+        nights, "fct_findings_reviewed_one_row_per_finding"
     )
 
     # the scoped SQL still finds what it is for, on a copy of the warehouse given faults
