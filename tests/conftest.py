@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -118,3 +119,16 @@ def pdf_nightly(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, t
     (inbox / "not_a_pdf.pdf").write_text("这不是 PDF", encoding="utf-8")
     warehouse = tmp_path / "budget_warehouse.duckdb"
     return tmp_path, warehouse, run_in(tmp_path, inbox, warehouse)
+
+
+def data_test_failures(warehouse: Path, test_sql: str) -> int:
+    """The failures a data test's SQL, as dbt ran it (target/run), counts on `warehouse`: the file is
+    attached read-only under the catalog name the SQL's relations carry (the build's file name)."""
+    catalogs = set(re.findall(r'"([^"]+)"\."[^"]+"\."[^"]+"', test_sql))
+    assert len(catalogs) == 1, f"one catalog expected in the test's SQL, found {sorted(catalogs)}"
+    (catalog,) = catalogs
+    with duckdb.connect() as connection:
+        connection.execute(f"attach '{warehouse}' as \"{catalog}\" (read_only)")
+        # dbt's wrapper: count(*) as failures, should_warn, should_error
+        (failures,) = connection.execute(f"select failures from ({test_sql})").fetchone() or (0,)
+    return int(failures)

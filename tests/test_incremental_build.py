@@ -32,6 +32,7 @@ from budget_warehouse.incremental import (
 )
 from budget_warehouse.landing.contract import SAMPLE_DIR
 from budget_warehouse.warehouse_paths import PROJECT_DIR
+from tests.conftest import data_test_failures
 from tests.same_answers import differences
 
 BUILT_SCHEMAS = ("staging", "intermediate", "marts", "reference", "review")
@@ -345,14 +346,6 @@ def _has_kept_models(warehouse: Path) -> bool:
         )
 
 
-def _failures(warehouse: Path, test_sql: str) -> int:
-    """The failures a data test's executed SQL counts on `warehouse`, attached under the build's name."""
-    with duckdb.connect() as connection:
-        connection.execute(f"attach '{warehouse}' as warehouse")
-        (failures,) = connection.execute(f"select failures from ({test_sql})").fetchone() or (0,)
-    return int(failures)
-
-
 def test_an_incremental_nights_data_tests_read_the_rows_it_computed(tmp_path: Path) -> None:
     """The rows kept from the published warehouse were tested by the build that computed them: an
     incremental night's data tests read the changed disclosures' rows (and for `unique`, every row sharing a
@@ -379,7 +372,7 @@ def test_an_incremental_nights_data_tests_read_the_rows_it_computed(tmp_path: Pa
     # the scoped SQL still finds what it is for, on a copy of the warehouse given faults
     faulty = tmp_path / "faulty.duckdb"
     shutil.copyfile(published, faulty)
-    assert _failures(faulty, scoped_unique) == _failures(faulty, scoped_not_null) == 0
+    assert data_test_failures(faulty, scoped_unique) == data_test_failures(faulty, scoped_not_null) == 0
     with duckdb.connect(str(faulty)) as connection:
         (other,) = connection.execute(
             "select finding_id from marts.fct_identity_checks where disclosure_id <> ? limit 1", [changed]
@@ -396,8 +389,8 @@ def test_an_incremental_nights_data_tests_read_the_rows_it_computed(tmp_path: Pa
             "from marts.fct_identity_checks where disclosure_id = ? limit 1",
             [changed],
         )
-    assert _failures(faulty, scoped_unique) == 1
-    assert _failures(faulty, scoped_not_null) == 1
+    assert data_test_failures(faulty, scoped_unique) == 1
+    assert data_test_failures(faulty, scoped_not_null) == 1
 
     # the landing's word to this build's tests is not published: a `dbt test` on the file tests every row
     assert not _has_kept_models(published)
