@@ -771,15 +771,17 @@ def evidence_digest(evidence_images: dict[str, EvidenceImage]) -> str:
 
 
 def findings_digests(connection: Queryable, relation: str, between: tuple[str, str]) -> dict[str, str]:
-    """Per disclosure of the range, the SHA-256 of its failing findings as the page lists them: of each
-    finding, the SHA-256 of every column read_findings reads, each as text in a JSON array (so no two rows
-    can read alike), in finding id order. The page's order follows from those values, so it needs no
-    digest of its own; and hashing each row first, not the rows' whole text, is what keeps the sort
-    cheap (1.5 s, not 2.8 s, at 10,000 disclosures). DuckDB hashes them where they are; only the pages that
-    changed are read into Python."""
+    """Per disclosure of the range (DuckDB only), a digest of its failing findings as the page lists them:
+    the SHA-256 of each finding's 64-bit DuckDB hash of every column read_findings reads, as text in a
+    row (so no two rows can read alike), in finding id order. The page's order follows from those values,
+    so it needs no digest of its own. A row's hash is not cryptographic: a page is reused for a changed
+    finding only if the two rows' hashes collide (one chance in 2^64), and DuckDB hashing differently in
+    another version only renders the pages again. At 10,000 disclosures it takes 0.44 s where the
+    SHA-256 of each row's JSON took 1.9 s, in a step every night runs on every disclosure. Only the pages
+    that changed are read into Python."""
     columns = ", ".join(f"cast({field.name} as varchar)" for field in fields(Finding))
     rows = connection.execute(
-        f"select disclosure_id, 'rows:' || sha256(string_agg(sha256(cast(json_array({columns}) as varchar)), "
+        f"select disclosure_id, 'rows:' || sha256(string_agg(cast(hash(row({columns})) as varchar), "
         f"',' order by finding_id)) from {checked_relation(relation)} "
         "where status = 'fail' and disclosure_id between ? and ? group by disclosure_id",
         list(between),

@@ -172,7 +172,7 @@ def test_a_page_that_can_be_neither_linked_nor_copied_is_rendered(
 def test_text_moved_from_one_column_to_the_next_changes_the_pages_digest(
     connection: duckdb.DuckDBPyConnection,
 ) -> None:
-    def digest_with(title_zh: str, title_en: str) -> dict[str, str]:
+    def digest_with(title_zh: str | None, title_en: str) -> dict[str, str]:
         connection.execute(
             f"update {FINDINGS_COPY} set title_zh = ?, title_en = ? "
             f"where finding_id = (select min(finding_id) from {FINDINGS_COPY} where status = 'fail')",
@@ -183,3 +183,7 @@ def test_text_moved_from_one_column_to_the_next_changes_the_pages_digest(
     # neighbouring columns of a finding
     assert digest_with("合计", "Total") != digest_with("合计Total", "")
     assert digest_with("合计", "Total") == digest_with("合计", "Total")
+    # a missing text and an empty one
+    assert digest_with(None, "Total") != digest_with("", "Total")
+    # the same two texts, each in the other's column
+    assert digest_with("Total", "合计") != digest_with("合计", "Total")
